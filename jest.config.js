@@ -1,0 +1,29 @@
+/**
+ * Two projects: `unit` (pure modules, fast, parallel) and `integration` (boots the real playground Strapi app;
+ * run in band, once per database client). `scripts/test.mjs` runs them in that order.
+ */
+const transform = {
+  '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
+};
+
+module.exports = {
+  testTimeout: 120000,
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      roots: ['<rootDir>/test/unit'],
+      testMatch: ['**/*.test.ts'],
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      transform,
+      roots: ['<rootDir>/test/integration'],
+      testMatch: ['**/*.test.ts'],
+      // Anchored: an unanchored `.tmp` would also match /tmp/… paths.
+      modulePathIgnorePatterns: ['<rootDir>/playground/\\.tmp/', '<rootDir>/playground/dist/'],
+    },
+  ],
+};

@@ -1,0 +1,40 @@
+const fs = require('fs');
+const path = require('path');
+
+/**
+ * The plugin is loaded from this repository (`resolve`), so the playground always runs the current source
+ * (after `npm run build` at the repository root, which the demo and test commands do).
+ *
+ * IDENTITY_BRIDGE_CONFIG may name a JSON file whose content is merged over this config: the way to declare
+ * directories, tokens (and later connections and mapping rules) without touching the UI.
+ */
+const readConfigFile = (file) => {
+  if (!file) return {};
+  try {
+    return JSON.parse(fs.readFileSync(path.resolve(file), 'utf8'));
+  } catch (error) {
+    throw new Error(`IDENTITY_BRIDGE_CONFIG: cannot read ${file}: ${error.message}`);
+  }
+};
+
+const isObject = (value) => value && typeof value === 'object' && !Array.isArray(value);
+const deepMerge = (base, extra) => {
+  const result = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    result[key] = isObject(value) && isObject(base[key]) ? deepMerge(base[key], value) : value;
+  }
+  return result;
+};
+
+module.exports = ({ env }) => {
+  const base = { scim: {} };
+  const fromFile = readConfigFile(env('IDENTITY_BRIDGE_CONFIG'));
+  const config = deepMerge(base, fromFile);
+  // For infrastructure-as-code set-ups: a fixed SCIM token from the environment.
+  if (env('IDENTITY_BRIDGE_SCIM_TOKEN')) {
+    config.tokens = [...(config.tokens || []), { name: 'IDENTITY_BRIDGE_SCIM_TOKEN', secret: env('IDENTITY_BRIDGE_SCIM_TOKEN') }];
+  }
+  return {
+    'identity-bridge': { enabled: true, resolve: path.resolve(__dirname, '..', '..'), config },
+  };
+};

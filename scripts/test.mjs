@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: every test, in order — type check, plugin build, unit tests, then the integration suite
+ * against a real Strapi app on SQLite and again on PostgreSQL. Prints one closing line
+ * `N passed, N failed` and exits non-zero on any failure.
+ *
+ * PostgreSQL: IDENTITY_BRIDGE_TEST_PG_URL (a server URL whose user may CREATE DATABASE) or, by default,
+ * a throwaway server started from the Debian `postgresql` package. Without either the run fails, unless
+ * IDENTITY_BRIDGE_TEST_SKIP_POSTGRES=1 says so on purpose.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startPostgres } from './postgres.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outputDir = join(root, 'test-output');
+rmSync(outputDir, { recursive: true, force: true });
+mkdirSync(outputDir, { recursive: true });
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let stepFailures = 0;
+
+function step(name, command, args, env = {}) {
+  process.stdout.write(`\n=== ${name}\n`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.status !== 0) {
+    process.stdout.write(`--- ${name}: FAILED (exit ${result.status ?? result.signal})\n`);
+    stepFailures += 1;
+    return false;
+  }
+  return true;
+}
+
+function jest(name, project, env = {}) {
+  const report = join(outputDir, `${name.replace(/\W+/g, '-')}.json`);
+  const args = ['jest', '--selectProjects', project, '--json', `--outputFile=${report}`, '--ci'];
+  if (project === 'integration') args.push('--runInBand');
+  const ok = step(name, 'npx', args, env);
+  if (existsSync(report)) {
+    const result = JSON.parse(readFileSync(report, 'utf8'));
+    totals.passed += result.numPassedTests;
+    totals.failed += result.numFailedTests;
+    totals.skipped += result.numPendingTests;
+    if (!ok && result.numFailedTests === 0) totals.failed += 1; // a suite that could not run counts as a failure
+  } else if (!ok) {
+    totals.failed += 1;
+  }
+}
+
+if (!process.env.IDENTITY_BRIDGE_TEST_SKIP_BUILD) {
+  step('type check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  step('plugin build', 'npm', ['run', 'build', '--silent']);
+  step('plugin verify', 'npm', ['run', 'verify', '--silent']);
+}
+jest('unit tests', 'unit');
+jest('integration tests (SQLite)', 'integration', { DATABASE_CLIENT: 'sqlite' });
+
+if (process.env.IDENTITY_BRIDGE_TEST_SKIP_POSTGRES === '1') {
+  process.stdout.write('\n=== integration tests (PostgreSQL): skipped (IDENTITY_BRIDGE_TEST_SKIP_POSTGRES=1)\n');
+} else {
+  let server = null;
+  let url = process.env.IDENTITY_BRIDGE_TEST_PG_URL;
+  if (!url) {
+    server = await startPostgres();
+    url = server?.url;
+  }
+  if (!url) {
+    process.stdout.write('\n=== integration tests (PostgreSQL): no PostgreSQL found — apt-get install postgresql, or set IDENTITY_BRIDGE_TEST_PG_URL\n');
+    totals.failed += 1;
+  } else {
+    try {
+      jest('integration tests (PostgreSQL)', 'integration', { DATABASE_CLIENT: 'postgres', IDENTITY_BRIDGE_TEST_PG_URL: url });
+    } finally {
+      server?.stop();
+    }
+  }
+}
+
+const failed = totals.failed + stepFailures;
+process.stdout.write(`\n${totals.passed} passed, ${failed} failed, ${totals.skipped} skipped\n`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,78 @@
+/**
+ * Plugin configuration: defaults, validation and typed access.
+ *
+ * Everything an owner can set in the admin UI can also be declared here (config/plugins.* or the demo's
+ * IDENTITY_BRIDGE_CONFIG file), so infrastructure-as-code set-ups never need the UI. Validation runs at
+ * start-up and fails closed: a typo stops Strapi with a message naming the key, rather than running with a
+ * silently ignored setting.
+ */
+import { z } from 'zod';
+
+export const PLUGIN_ID = 'identity-bridge';
+
+const declaredToken = z
+  .object({
+    name: z.string().min(1),
+    /** The bearer secret itself, e.g. from an environment variable. Stored hashed like any other token. */
+    secret: z.string().min(24, 'declared SCIM token secrets must be at least 24 characters'),
+    directory: z.string().min(1).optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+
+const declaredDirectory = z
+  .object({ name: z.string().min(1), description: z.string().optional() })
+  .strict();
+
+const scimConfig = z
+  .object({
+    /** Where the SCIM service provider answers, including Strapi's `/api` prefix. */
+    basePath: z
+      .string()
+      .regex(/^\/[A-Za-z0-9/_.-]*[A-Za-z0-9_.-]$/, 'basePath must start with / and not end with /')
+      .default('/api/scim/v2'),
+    defaultPageSize: z.number().int().min(1).default(100),
+    maxPageSize: z.number().int().min(1).default(1000),
+    /** Request bodies above this size get 413 (SCIM error) before any parsing. */
+    maxBodyBytes: z.number().int().min(1024).default(1024 * 1024),
+    maxPatchOperations: z.number().int().min(1).default(1000),
+    /** Filters the database cannot answer alone are evaluated over at most this many candidates. */
+    maxFilterCandidates: z.number().int().min(100).default(10000),
+    /** DELETE /Users/{id}: keep the admin user deactivated (default) or delete it too. */
+    deleteMode: z.enum(['deactivate', 'delete']).default('deactivate'),
+    /** Role given to admin users that SCIM creates (a role code such as `strapi-editor`, or a role name). */
+    defaultRole: z.string().min(1).default('strapi-author'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    scim: scimConfig.default({}),
+    directories: z.array(declaredDirectory).default([]),
+    tokens: z.array(declaredToken).default([]),
+    provisioningLog: z
+      .object({ retentionDays: z.number().int().min(1).default(30) })
+      .strict()
+      .default({}),
+  })
+  .passthrough();
+
+export type PluginConfig = z.infer<typeof configSchema>;
+export type ScimConfig = PluginConfig['scim'];
+
+export const DEFAULT_DIRECTORY_NAME = 'Default';
+
+/** Strapi calls `validator` with the merged config and stops on a throw. */
+export default {
+  default: () => configSchema.parse({}),
+  validator(config: unknown) {
+    const result = configSchema.safeParse(config);
+    if (!result.success) {
+      const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      throw new Error(`[${PLUGIN_ID}] invalid plugin configuration — ${problems.join('; ')}`);
+    }
+  },
+};
+
+/** The validated config with defaults applied (Strapi merges user config over `default()` but does not parse). */
+export const readConfig = (raw: unknown): PluginConfig => configSchema.parse(raw ?? {});

@@ -1,0 +1,168 @@
+import { defineStorageType, integer, string, text, json, boolean, datetime } from './define';
+
+/** A source of provisioned people: one per identity provider connection ("Entra ID — production", "Okta"). */
+const directory = defineStorageType({
+  singularName: 'directory',
+  pluralName: 'directories',
+  displayName: 'Directory',
+  collectionName: 'ib_directories',
+  attributes: {
+    name: string({ required: true, unique: true }),
+    description: text(),
+    isDefault: boolean(false),
+  },
+});
+
+/** A SCIM bearer token. Only a SHA-256 digest of the secret is kept; the secret is shown once. */
+const token = defineStorageType({
+  singularName: 'token',
+  pluralName: 'tokens',
+  displayName: 'SCIM token',
+  collectionName: 'ib_tokens',
+  attributes: {
+    name: string({ required: true }),
+    description: text(),
+    directoryId: integer({ required: true }),
+    secretDigest: string({ required: true, unique: true }),
+    secretHint: string(),
+    source: string(),
+    lastUsedAt: datetime(),
+    revokedAt: datetime(),
+  },
+  indexes: [{ name: 'ib_tokens_directory_idx', columns: ['directory_id'] }],
+});
+
+/** A SCIM User. `data` holds the canonical SCIM attributes; the columns are the indexed projections of it. */
+const identity = defineStorageType({
+  singularName: 'identity',
+  pluralName: 'identities',
+  displayName: 'Identity',
+  collectionName: 'ib_identities',
+  attributes: {
+    directoryId: integer({ required: true }),
+    scimId: string({ required: true, unique: true }),
+    userName: string({ required: true }),
+    userNameLower: string({ required: true }),
+    externalId: string(),
+    displayNameLower: string(),
+    emailLower: string(),
+    active: boolean(true),
+    data: json(),
+    version: integer({ default: 1 }),
+    adminUserId: integer(),
+  },
+  indexes: [
+    { name: 'ib_identities_username_uq', columns: ['directory_id', 'user_name_lower'], type: 'unique' },
+    { name: 'ib_identities_external_idx', columns: ['directory_id', 'external_id'] },
+    { name: 'ib_identities_display_idx', columns: ['directory_id', 'display_name_lower'] },
+    { name: 'ib_identities_email_idx', columns: ['email_lower'] },
+    { name: 'ib_identities_active_idx', columns: ['directory_id', 'active'] },
+    { name: 'ib_identities_modified_idx', columns: ['directory_id', 'updated_at'] },
+    { name: 'ib_identities_admin_user_idx', columns: ['admin_user_id'] },
+  ],
+});
+
+/**
+ * Values of multi-valued attributes that filters must find through an index (today `emails.value`):
+ * one row per value, lower-cased.
+ */
+const identityValue = defineStorageType({
+  singularName: 'identity-value',
+  pluralName: 'identity-values',
+  displayName: 'Identity value',
+  collectionName: 'ib_identity_values',
+  attributes: {
+    identityId: integer({ required: true }),
+    attribute: string({ required: true }),
+    valueLower: string({ required: true }),
+  },
+  indexes: [
+    { name: 'ib_identity_values_lookup_idx', columns: ['attribute', 'value_lower'] },
+    { name: 'ib_identity_values_identity_idx', columns: ['identity_id'] },
+  ],
+});
+
+/** A SCIM Group. Members live in `membership` rows so that changing them never loads the whole list. */
+const group = defineStorageType({
+  singularName: 'group',
+  pluralName: 'groups',
+  displayName: 'Group',
+  collectionName: 'ib_groups',
+  attributes: {
+    directoryId: integer({ required: true }),
+    scimId: string({ required: true, unique: true }),
+    displayName: string({ required: true }),
+    displayNameLower: string({ required: true }),
+    externalId: string(),
+    data: json(),
+    version: integer({ default: 1 }),
+  },
+  indexes: [
+    { name: 'ib_groups_display_uq', columns: ['directory_id', 'display_name_lower'], type: 'unique' },
+    { name: 'ib_groups_external_idx', columns: ['directory_id', 'external_id'] },
+    { name: 'ib_groups_modified_idx', columns: ['directory_id', 'updated_at'] },
+  ],
+});
+
+const membership = defineStorageType({
+  singularName: 'membership',
+  pluralName: 'memberships',
+  displayName: 'Membership',
+  collectionName: 'ib_memberships',
+  attributes: {
+    groupId: integer({ required: true }),
+    identityId: integer({ required: true }),
+  },
+  indexes: [
+    { name: 'ib_memberships_pair_uq', columns: ['group_id', 'identity_id'], type: 'unique' },
+    { name: 'ib_memberships_identity_idx', columns: ['identity_id'] },
+  ],
+});
+
+/** The provisioning log: one row per SCIM write (and per refused request), never with secrets. */
+const event = defineStorageType({
+  singularName: 'event',
+  pluralName: 'events',
+  displayName: 'Provisioning event',
+  collectionName: 'ib_events',
+  attributes: {
+    directoryId: integer(),
+    tokenId: integer(),
+    tokenName: string(),
+    method: string({ required: true }),
+    resourceType: string(),
+    resourceId: string(),
+    resourceName: string(),
+    operation: string({ required: true }),
+    outcome: string({ required: true }),
+    status: integer({ required: true }),
+    scimType: string(),
+    changed: json(),
+    detail: text(),
+  },
+  indexes: [
+    { name: 'ib_events_created_idx', columns: ['created_at'] },
+    { name: 'ib_events_directory_idx', columns: ['directory_id', 'created_at'] },
+    { name: 'ib_events_resource_idx', columns: ['resource_id'] },
+  ],
+});
+
+export default {
+  directory,
+  token,
+  identity,
+  'identity-value': identityValue,
+  group,
+  membership,
+  event,
+};
+
+export const UID = {
+  directory: 'plugin::identity-bridge.directory',
+  token: 'plugin::identity-bridge.token',
+  identity: 'plugin::identity-bridge.identity',
+  identityValue: 'plugin::identity-bridge.identity-value',
+  group: 'plugin::identity-bridge.group',
+  membership: 'plugin::identity-bridge.membership',
+  event: 'plugin::identity-bridge.event',
+} as const;

@@ -1,0 +1,125 @@
+/** Admin API controllers: validate input with zod, call the admin service, answer JSON. */
+import { z } from 'zod';
+import type { Context } from 'koa';
+import type { Strapi } from '../strapi/types';
+import { PLUGIN_ID } from '../config';
+
+const directoryInput = z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).nullish() }).strict();
+const directoryUpdate = directoryInput.partial();
+const tokenInput = z
+  .object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).nullish(), directoryId: z.number().int().positive() })
+  .strict();
+const idParam = z.coerce.number().int().positive();
+const eventQuery = z.object({
+  directoryId: z.coerce.number().int().positive().optional(),
+  outcome: z.enum(['success', 'failure']).optional(),
+  resourceType: z.enum(['User', 'Group']).optional(),
+  resourceId: z.string().max(200).optional(),
+  operation: z.string().max(50).optional(),
+  since: z.coerce.date().optional(),
+  until: z.coerce.date().optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(25),
+});
+
+type AdminService = ReturnType<typeof import('../services/admin').default>;
+
+function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, input: unknown, ctx: Context): T | undefined {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  ctx.status = 400;
+  ctx.body = {
+    error: {
+      status: 400,
+      name: 'ValidationError',
+      message: result.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '),
+    },
+  };
+  return undefined;
+}
+
+const notFound = (ctx: Context, what: string) => {
+  ctx.status = 404;
+  ctx.body = { error: { status: 404, name: 'NotFoundError', message: `${what} not found` } };
+};
+
+export default ({ strapi }: { strapi: Strapi }) => {
+  const service = () => strapi.plugin(PLUGIN_ID).service('admin') as AdminService;
+
+  return {
+    async settings(ctx: Context) {
+      const basePath = service().scimBasePath();
+      const publicUrl = String(strapi.config.get('server.url') ?? '').replace(/\/+$/, '');
+      const origin = /^https?:\/\//.test(publicUrl) ? publicUrl : `${ctx.protocol}://${ctx.host}`;
+      ctx.body = { data: { scimBaseUrl: `${origin}${basePath}`, scimBasePath: basePath } };
+    },
+
+    async listDirectories(ctx: Context) {
+      ctx.body = { data: await service().listDirectories() };
+    },
+    async createDirectory(ctx: Context) {
+      const input = parse(directoryInput, (ctx.request as { body?: unknown }).body, ctx);
+      if (!input) return;
+      ctx.status = 201;
+      ctx.body = { data: await service().createDirectory(input) };
+    },
+    async updateDirectory(ctx: Context) {
+      const id = parse(idParam, ctx.params.id, ctx);
+      const input = parse(directoryUpdate, (ctx.request as { body?: unknown }).body, ctx);
+      if (!id || !input) return;
+      const updated = await service().updateDirectory(id, input);
+      if (!updated) return notFound(ctx, 'directory');
+      ctx.body = { data: updated };
+    },
+    async deleteDirectory(ctx: Context) {
+      const id = parse(idParam, ctx.params.id, ctx);
+      if (!id) return;
+      const result = await service().deleteDirectory(id);
+      if (result.deleted) {
+        ctx.status = 204;
+        return;
+      }
+      if (result.reason === 'not found') return notFound(ctx, 'directory');
+      ctx.status = 409;
+      ctx.body = {
+        error: {
+          status: 409,
+          name: 'ConflictError',
+          message:
+            result.reason === 'default'
+              ? 'the default directory cannot be deleted'
+              : 'the directory still has provisioned users or groups',
+        },
+      };
+    },
+
+    async listTokens(ctx: Context) {
+      const directoryId = ctx.query.directoryId === undefined ? undefined : parse(idParam, ctx.query.directoryId, ctx);
+      if (ctx.status === 400) return;
+      ctx.body = { data: await service().listTokens(directoryId) };
+    },
+    async createToken(ctx: Context) {
+      const input = parse(tokenInput, (ctx.request as { body?: unknown }).body, ctx);
+      if (!input) return;
+      const directories = await service().listDirectories();
+      if (!directories.some((directory) => directory.id === input.directoryId)) return notFound(ctx, 'directory');
+      const { token, secret } = await service().createToken(input);
+      ctx.status = 201;
+      // The only time the secret leaves the server.
+      ctx.body = { data: { ...token, secret } };
+    },
+    async revokeToken(ctx: Context) {
+      const id = parse(idParam, ctx.params.id, ctx);
+      if (!id) return;
+      const revoked = await service().revokeToken(id);
+      if (!revoked) return notFound(ctx, 'token');
+      ctx.body = { data: revoked };
+    },
+
+    async listEvents(ctx: Context) {
+      const query = parse(eventQuery, ctx.query, ctx);
+      if (!query) return;
+      ctx.body = await service().queryEvents(query);
+    },
+  };
+};

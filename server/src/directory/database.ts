@@ -1,0 +1,35 @@
+/** Small helpers over Strapi's query engine shared by the repositories. */
+import type { Strapi } from '../strapi/types';
+
+/**
+ * True for a unique-constraint violation on SQLite, PostgreSQL or MySQL. Two IdP requests racing to create
+ * the same userName both pass the "does it exist" check; the unique index decides, and the loser gets 409.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  const candidate = error as { code?: unknown; errno?: unknown; message?: unknown } | null;
+  if (!candidate || typeof candidate !== 'object') return false;
+  const code = String(candidate.code ?? '');
+  if (code === '23505' /* postgres */ || code === 'ER_DUP_ENTRY' /* mysql */) return true;
+  if (code.startsWith('SQLITE_CONSTRAINT_UNIQUE') || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return true;
+  return typeof candidate.message === 'string' && /UNIQUE constraint failed|duplicate key value/i.test(candidate.message);
+}
+
+/**
+ * Runs `work` in one database transaction; every `strapi.db.query` call inside joins it (Strapi keeps the
+ * transaction in async-local storage), including Strapi's own admin-user service.
+ */
+export const inTransaction = <T>(strapi: Strapi, work: () => Promise<T>): Promise<T> =>
+  strapi.db.transaction(async () => work()) as Promise<T>;
+
+/** Strapi's `$in` with a very long list hits driver parameter limits; chunk look-ups instead. */
+export async function findInChunks<Row>(
+  ids: readonly (string | number)[],
+  chunkSize: number,
+  find: (chunk: (string | number)[]) => Promise<Row[]>
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (let offset = 0; offset < ids.length; offset += chunkSize) {
+    rows.push(...(await find(ids.slice(offset, offset + chunkSize))));
+  }
+  return rows;
+}

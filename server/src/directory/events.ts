@@ -1,0 +1,82 @@
+/**
+ * The provisioning log. Rows carry what happened and which attributes changed — names only, never values,
+ * so secrets and personal data in attribute values never reach it.
+ */
+import { UID } from '../content-types';
+import type { Strapi } from '../strapi/types';
+
+export interface ProvisioningEvent {
+  directoryId: number | null;
+  tokenId: number | null;
+  tokenName: string | null;
+  method: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  resourceName: string | null;
+  operation: string;
+  outcome: 'success' | 'failure';
+  status: number;
+  scimType: string | null;
+  changed: string[] | null;
+  detail: string | null;
+}
+
+export interface EventQuery {
+  directoryId?: number;
+  outcome?: 'success' | 'failure';
+  resourceType?: string;
+  resourceId?: string;
+  operation?: string;
+  since?: Date;
+  until?: Date;
+  page: number;
+  pageSize: number;
+}
+
+const FIELDS = [
+  'id', 'directoryId', 'tokenId', 'tokenName', 'method', 'resourceType', 'resourceId', 'resourceName', 'operation',
+  'outcome', 'status', 'scimType', 'changed', 'detail', 'createdAt',
+];
+
+export function createEventRepository(strapi: Strapi) {
+  const events = () => strapi.db.query(UID.event);
+
+  const whereOf = (query: Omit<EventQuery, 'page' | 'pageSize'>) => {
+    const where: Record<string, unknown>[] = [];
+    if (query.directoryId !== undefined) where.push({ directoryId: query.directoryId });
+    if (query.outcome) where.push({ outcome: query.outcome });
+    if (query.resourceType) where.push({ resourceType: query.resourceType });
+    if (query.resourceId) where.push({ resourceId: query.resourceId });
+    if (query.operation) where.push({ operation: query.operation });
+    if (query.since) where.push({ createdAt: { $gte: query.since } });
+    if (query.until) where.push({ createdAt: { $lt: query.until } });
+    return where.length > 0 ? { $and: where } : {};
+  };
+
+  return {
+    record: (event: ProvisioningEvent) => events().create({ data: event, select: ['id'] }),
+
+    async query(query: EventQuery) {
+      const where = whereOf(query);
+      const [results, total] = await Promise.all([
+        events().findMany({
+          where,
+          select: FIELDS,
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+          offset: (query.page - 1) * query.pageSize,
+          limit: query.pageSize,
+        }),
+        events().count({ where }),
+      ]);
+      return { results, pagination: { page: query.page, pageSize: query.pageSize, total } };
+    },
+
+    /** Deletes events older than the retention window; returns how many. */
+    async prune(olderThan: Date): Promise<number> {
+      const result = (await events().deleteMany({ where: { createdAt: { $lt: olderThan } } })) as { count: number };
+      return result.count;
+    },
+  };
+}
+
+export type EventRepository = ReturnType<typeof createEventRepository>;

@@ -1,0 +1,24 @@
+import type { Strapi } from '../strapi/types';
+import { createDirectoryRepository } from './directories';
+import { createEventRepository } from './events';
+import { createGroupRepository } from './groups';
+import { createIdentityRepository } from './identities';
+import { createTokenRepository } from './tokens';
+
+export function createDirectoryStore(strapi: Strapi) {
+  return {
+    directories: createDirectoryRepository(strapi),
+    tokens: createTokenRepository(strapi),
+    identities: createIdentityRepository(strapi),
+    groups: createGroupRepository(strapi),
+    events: createEventRepository(strapi),
+  };
+}
+
+export type DirectoryStore = ReturnType<typeof createDirectoryStore>;
+export * from './database';
+export type { DirectoryRecord } from './directories';
+export type { TokenRecord } from './tokens';
+export type { IdentityRecord, GroupReference } from './identities';
+export type { GroupRecord, MemberRecord } from './groups';
+export type { ProvisioningEvent, EventQuery } from './events';

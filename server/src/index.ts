@@ -1,0 +1,80 @@
+/**
+ * strapi-plugin-identity-bridge — server entry.
+ *
+ * register: mounts the SCIM API ahead of Strapi's middleware stack.
+ * bootstrap: registers RBAC actions, the default and declared directories, declared tokens, and the
+ * provisioning-log retention job.
+ */
+import config, { PLUGIN_ID } from './config';
+import contentTypes from './content-types';
+import controllers from './controllers';
+import routes from './routes';
+import services from './services';
+import { registerActions } from './permissions';
+import { pluginContext } from './plugin-context';
+import { createScimMiddleware } from './scim-http';
+import type { Strapi } from './strapi/types';
+
+const RETENTION_SWEEP_MS = 6 * 60 * 60 * 1000;
+const sweeps = new WeakMap<object, NodeJS.Timeout>();
+
+async function registerDeclaredTokens(strapi: Strapi) {
+  const { config: pluginConfig, store } = pluginContext(strapi);
+  const fallback = await store.directories.ensureDefault();
+  for (const declared of pluginConfig.directories) await store.directories.ensureNamed(declared.name, declared.description);
+  for (const declared of pluginConfig.tokens) {
+    const directory = declared.directory ? await store.directories.ensureNamed(declared.directory) : fallback;
+    await store.tokens.registerSecret({
+      name: declared.name,
+      description: declared.description ?? 'Declared in the plugin configuration.',
+      directoryId: directory.id,
+      secret: declared.secret,
+      source: 'config',
+    });
+  }
+}
+
+async function pruneProvisioningLog(strapi: Strapi) {
+  const { config: pluginConfig, store } = pluginContext(strapi);
+  const cutoff = new Date(Date.now() - pluginConfig.provisioningLog.retentionDays * 24 * 60 * 60 * 1000);
+  const removed = await store.events.prune(cutoff);
+  if (removed > 0) strapi.log.info(`[${PLUGIN_ID}] pruned ${removed} provisioning-log entries older than ${cutoff.toISOString()}`);
+}
+
+export default {
+  register({ strapi }: { strapi: Strapi }) {
+    const context = pluginContext(strapi);
+    strapi.server.use(
+      createScimMiddleware({
+        strapi,
+        store: context.store,
+        deps: { users: context.users, groups: context.groups, config: context.config.scim },
+        basePath: context.config.scim.basePath,
+      })
+    );
+  },
+
+  async bootstrap({ strapi }: { strapi: Strapi }) {
+    await registerActions(strapi);
+    await registerDeclaredTokens(strapi);
+    await pruneProvisioningLog(strapi);
+    const timer = setInterval(() => {
+      pruneProvisioningLog(strapi).catch((error: Error) => strapi.log.warn(`[${PLUGIN_ID}] log pruning failed: ${error.message}`));
+    }, RETENTION_SWEEP_MS);
+    timer.unref();
+    sweeps.set(strapi, timer);
+  },
+
+  destroy({ strapi }: { strapi: Strapi }) {
+    const timer = sweeps.get(strapi);
+    if (timer) clearInterval(timer);
+  },
+
+  config,
+  contentTypes,
+  controllers,
+  routes,
+  services,
+  policies: {},
+  middlewares: {},
+};

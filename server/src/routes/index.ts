@@ -1,0 +1,29 @@
+/**
+ * Admin API routes (under /identity-bridge on the admin server). The SCIM API is not here: it is one
+ * middleware at the configured base path (see scim-http/index.ts for why).
+ */
+import { ACTIONS } from '../permissions';
+
+const guard = (action: string) => ({
+  policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions: [action] } }],
+});
+
+const read = guard(ACTIONS.read);
+const update = guard(ACTIONS.update);
+
+export default {
+  admin: {
+    type: 'admin',
+    routes: [
+      { method: 'GET', path: '/settings', handler: 'admin.settings', config: read },
+      { method: 'GET', path: '/directories', handler: 'admin.listDirectories', config: read },
+      { method: 'POST', path: '/directories', handler: 'admin.createDirectory', config: update },
+      { method: 'PUT', path: '/directories/:id', handler: 'admin.updateDirectory', config: update },
+      { method: 'DELETE', path: '/directories/:id', handler: 'admin.deleteDirectory', config: update },
+      { method: 'GET', path: '/tokens', handler: 'admin.listTokens', config: read },
+      { method: 'POST', path: '/tokens', handler: 'admin.createToken', config: update },
+      { method: 'POST', path: '/tokens/:id/revoke', handler: 'admin.revokeToken', config: update },
+      { method: 'GET', path: '/events', handler: 'admin.listEvents', config: read },
+    ],
+  },
+};

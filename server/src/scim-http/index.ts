@@ -1,0 +1,99 @@
+/**
+ * The SCIM API as one Koa middleware mounted ahead of Strapi's own stack, at the configured base path.
+ *
+ * Why not Strapi routes: Strapi's body parser drops `application/scim+json`, its error middleware answers
+ * in Strapi's error format, and its content-API auth is not SCIM's bearer scheme — every one of those would
+ * need undoing. Mounted first, the SCIM surface owns its media type, errors and authentication end to end,
+ * and every other request passes straight through.
+ */
+import type { Context, Next } from 'koa';
+import type { Strapi } from '../strapi/types';
+import type { DirectoryStore } from '../directory';
+import { ScimError } from '../scim/errors';
+import { authenticate, type Caller } from './auth';
+import { readJsonBody } from './body';
+import { toErrorResponse } from './errors';
+import { handlers, type HandlerDeps, type HandlerOutcome } from './handlers';
+import { isWrite, matchRoute, type RouteName } from './router';
+
+export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+export interface ScimMiddlewareOptions {
+  strapi: Strapi;
+  store: DirectoryStore;
+  deps: HandlerDeps;
+  basePath: string;
+}
+
+function baseUrlOf(strapi: Strapi, ctx: Context, basePath: string): string {
+  const publicUrl = String(strapi.config.get('server.url') ?? '').replace(/\/+$/, '');
+  return /^https?:\/\//.test(publicUrl) ? `${publicUrl}${basePath}` : `${ctx.protocol}://${ctx.host}${basePath}`;
+}
+
+export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMiddlewareOptions) {
+  const prefix = basePath.toLowerCase();
+
+  async function audit(caller: Caller | undefined, ctx: Context, route: RouteName | undefined, outcome: HandlerOutcome | void, error?: ScimError) {
+    if (!error && !(route && isWrite(route))) return; // successful reads are not logged
+    try {
+      await store.events.record({
+        directoryId: caller?.token.directoryId ?? null,
+        tokenId: caller?.token.id ?? null,
+        tokenName: caller?.token.name ?? null,
+        method: ctx.method,
+        resourceType: outcome?.resourceType ?? (route?.includes('User') ? 'User' : route?.includes('Group') ? 'Group' : null),
+        resourceId: outcome?.resourceId ?? null,
+        resourceName: outcome?.resourceName ?? null,
+        operation: route ?? 'unknown',
+        outcome: error ? 'failure' : 'success',
+        status: ctx.status,
+        scimType: error?.scimType ?? null,
+        changed: outcome?.changed ?? null,
+        detail: error ? error.message.slice(0, 1000) : null,
+      });
+    } catch (logError) {
+      strapi.log.warn(`[identity-bridge] could not write the provisioning log: ${(logError as Error).message}`);
+    }
+  }
+
+  return async function scimMiddleware(ctx: Context, next: Next) {
+    const path = ctx.path;
+    const lower = path.toLowerCase();
+    if (lower !== prefix && !lower.startsWith(`${prefix}/`)) return next();
+
+    let caller: Caller | undefined;
+    let route: RouteName | undefined;
+    let outcome: HandlerOutcome | void = undefined;
+    try {
+      caller = await authenticate(ctx, store);
+      const match = matchRoute(ctx.method, path.slice(basePath.length));
+      if (match.kind === 'notFound') throw new ScimError(404, `no SCIM endpoint at ${path}`);
+      if (match.kind === 'methodNotAllowed') {
+        ctx.set('Allow', match.allowed.join(', '));
+        throw new ScimError(405, `${ctx.method} is not supported here; use ${match.allowed.join(', ')}`);
+      }
+      route = match.name;
+      const body = BODY_METHODS.has(ctx.method) ? await readJsonBody(ctx, deps.config.maxBodyBytes) : undefined;
+      ctx.state.scim = {
+        directoryId: caller.token.directoryId,
+        directoryName: caller.directoryName,
+        tokenId: caller.token.id,
+        tokenName: caller.token.name,
+        baseUrl: baseUrlOf(strapi, ctx, basePath),
+      };
+      outcome = await handlers[route](deps, { ctx, context: ctx.state.scim, ...(match.id ? { id: match.id } : {}), body });
+      if (ctx.body !== undefined) ctx.type = SCIM_CONTENT_TYPE;
+      await audit(caller, ctx, route, outcome);
+    } catch (thrown) {
+      const { error, retryAfterSeconds, unexpected } = toErrorResponse(thrown);
+      if (unexpected) strapi.log.error(`[identity-bridge] SCIM ${ctx.method} ${path} failed: ${(thrown as Error)?.stack ?? thrown}`);
+      ctx.status = error.status;
+      ctx.type = SCIM_CONTENT_TYPE;
+      ctx.body = error.toJSON();
+      if (error.status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="SCIM"');
+      if (retryAfterSeconds) ctx.set('Retry-After', String(retryAfterSeconds));
+      if (error.status !== 503) await audit(caller, ctx, route, outcome, error);
+    }
+  };
+}

@@ -1,0 +1,37 @@
+/** What the admin API (and the demo app) does with directories, tokens and the provisioning log. */
+import type { Strapi } from '../strapi/types';
+import { pluginContext } from '../plugin-context';
+import type { EventQuery } from '../directory';
+
+export default ({ strapi }: { strapi: Strapi }) => {
+  const context = () => pluginContext(strapi);
+
+  return {
+    scimBasePath: () => context().config.scim.basePath,
+    defaultDirectory: () => context().store.directories.ensureDefault(),
+
+    listDirectories: () => context().store.directories.list(),
+    createDirectory: (data: { name: string; description?: string | null }) => context().store.directories.create(data),
+    updateDirectory: (id: number, data: { name?: string; description?: string | null }) => context().store.directories.update(id, data),
+    async deleteDirectory(id: number) {
+      const { store } = context();
+      const directory = await store.directories.findById(id);
+      if (!directory) return { deleted: false, reason: 'not found' as const };
+      if (directory.isDefault) return { deleted: false, reason: 'default' as const };
+      const [identities, groups] = await Promise.all([
+        store.identities.count({ directoryId: id }),
+        store.groups.count({ directoryId: id }),
+      ]);
+      if (identities + groups > 0) return { deleted: false, reason: 'not empty' as const };
+      for (const token of await store.tokens.list({ directoryId: id })) await store.tokens.revoke(token.id);
+      await store.directories.delete(id);
+      return { deleted: true as const };
+    },
+
+    listTokens: (directoryId?: number) => context().store.tokens.list(directoryId !== undefined ? { directoryId } : {}),
+    createToken: (data: { name: string; description?: string | null; directoryId: number }) => context().store.tokens.create(data),
+    revokeToken: (id: number) => context().store.tokens.revoke(id),
+
+    queryEvents: (query: EventQuery) => context().store.events.query(query),
+  };
+};
