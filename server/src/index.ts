@@ -35,10 +35,9 @@ async function registerDeclaredTokens(strapi: Strapi) {
 }
 
 async function pruneProvisioningLog(strapi: Strapi) {
-  const { config: pluginConfig, store } = pluginContext(strapi);
-  const cutoff = new Date(Date.now() - pluginConfig.provisioningLog.retentionDays * 24 * 60 * 60 * 1000);
-  const removed = await store.events.prune(cutoff);
-  if (removed > 0) strapi.log.info(`[${PLUGIN_ID}] pruned ${removed} provisioning-log entries older than ${cutoff.toISOString()}`);
+  const admin = strapi.plugin(PLUGIN_ID).service('admin') as { pruneProvisioningLog(): Promise<number> };
+  const removed = await admin.pruneProvisioningLog();
+  if (removed > 0) strapi.log.info(`[${PLUGIN_ID}] pruned ${removed} provisioning-log entries past their retention`);
 }
 
 export default {

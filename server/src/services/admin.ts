@@ -33,5 +33,11 @@ export default ({ strapi }: { strapi: Strapi }) => {
     revokeToken: (id: number) => context().store.tokens.revoke(id),
 
     queryEvents: (query: EventQuery) => context().store.events.query(query),
+
+    /** Deletes provisioning-log entries older than `provisioningLog.retentionDays`; returns how many. */
+    async pruneProvisioningLog(now = Date.now()): Promise<number> {
+      const { config, store } = context();
+      return store.events.prune(new Date(now - config.provisioningLog.retentionDays * 24 * 60 * 60 * 1000));
+    },
   };
 };

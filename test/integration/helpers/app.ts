@@ -24,6 +24,8 @@ export interface TestApp {
 export interface BootOptions {
   /** Merged into the plugin config (as the demo's IDENTITY_BRIDGE_CONFIG file would be). */
   pluginConfig?: Record<string, unknown>;
+  /** Extra environment for this boot (e.g. IDENTITY_BRIDGE_DEMO). */
+  env?: Record<string, string>;
 }
 
 async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
@@ -72,6 +74,7 @@ export async function bootApp(options: BootOptions = {}): Promise<TestApp> {
   });
   delete process.env.IDENTITY_BRIDGE_SCIM_TOKEN;
   delete process.env.IDENTITY_BRIDGE_DEMO;
+  Object.assign(process.env, options.env);
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createStrapi } = require('@strapi/strapi');

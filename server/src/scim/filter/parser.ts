@@ -107,8 +107,7 @@ class Parser {
 
   patchPath(): PatchPath {
     if (this.peek().kind === 'end') throw this.fail('The path is empty');
-    const pathToken = this.next();
-    const path = this.attributePath(pathToken);
+    const path = this.attributePath(this.next());
     if (this.peek().kind !== '[') {
       this.expectEnd('"[" or the end of the path');
       return { path };

@@ -64,7 +64,11 @@ export interface ColumnField {
   caseExact: boolean;
 }
 
-/** A multi-valued attribute whose values live in a side index table the caller queries (e.g. emails.value, members.value). */
+/**
+ * A multi-valued attribute whose values live in a side index table the caller queries (e.g. emails.value,
+ * members.value). Exact plans need `lowercased` for case-insensitive attributes (emails.value) and values kept
+ * as they are for caseExact ones (members.value); the other two combinations only narrow or are unusable.
+ */
 export interface LookupField {
   kind: 'lookup';
   key: string;

@@ -203,12 +203,12 @@ describe('evaluateElementFilter (PATCH value filters, RFC 7644 §3.5.2)', () => 
     expect(emails.filter(isTarget)).toEqual([emails[0]]);
   });
 
-  it('matches group members by value', () => {
-    const { filter, path: attribute } = parsePatchPath('members[value eq "2819C223-7f76-453a-919d-413861904646"]');
-    expect(
-      evaluateElementFilter(filter!, { value: '2819c223-7f76-453a-919d-413861904646' }, attribute, GROUP_SCHEMAS)
-    ).toBe(true);
-    expect(evaluateElementFilter(filter!, { value: 'other' }, attribute, GROUP_SCHEMAS)).toBe(false);
+  it('matches group members by value, case-exactly (members.value is an id)', () => {
+    const { filter, path: attribute } = parsePatchPath('members[value eq "2819c223-7f76-453a-919d-413861904646"]');
+    const member = (value: string) => evaluateElementFilter(filter!, { value }, attribute, GROUP_SCHEMAS);
+    expect(member('2819c223-7f76-453a-919d-413861904646')).toBe(true);
+    expect(member('2819C223-7F76-453A-919D-413861904646')).toBe(false);
+    expect(member('other')).toBe(false);
   });
 
   it('treats plain values of free-form extensions as their own value', () => {

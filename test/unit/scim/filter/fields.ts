@@ -25,5 +25,6 @@ export const GROUP_FIELDS: FieldMap = {
   id: { kind: 'column', column: 'scimId', type: 'string', lowercased: false, caseExact: true },
   externalid: { kind: 'column', column: 'externalId', type: 'string', lowercased: false, caseExact: true },
   displayname: { kind: 'column', column: 'displayNameLower', type: 'string', lowercased: true, caseExact: false },
-  'members.value': { kind: 'lookup', key: 'members.value', lowercased: true },
+  // members.value is caseExact (ids), so its index keeps values as they are.
+  'members.value': { kind: 'lookup', key: 'members.value', lowercased: false },
 };

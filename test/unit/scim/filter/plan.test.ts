@@ -88,7 +88,7 @@ describe('planFilter: the common IdP filters are pure index queries', () => {
 
   it.each<[string, string, Record<string, unknown>]>([
     ['Entra group matching', 'displayName eq "Group1"', { displayNameLower: { $eq: 'group1' } }],
-    ['members.value', 'members.value eq "2819C223"', lookup('members.value', 'eq', '2819c223')],
+    ['members.value (caseExact)', 'members.value eq "2819C223"', lookup('members.value', 'eq', '2819C223')],
     ['Entra membership check', 'members[value eq "2819c223"]', lookup('members.value', 'eq', '2819c223')],
     [
       'id and member',

@@ -1,0 +1,195 @@
+/**
+ * The benchmark's server process: boots the playground Strapi app in-process (as
+ * test/integration/helpers/app.ts does), listens on 127.0.0.1 and reports its port to the parent
+ * (bench/scim.mjs) over the IPC channel of child_process.fork. The load generator runs in the parent, so
+ * it never competes with Strapi for this process's event loop.
+ *
+ * Environment (set by the parent): IDENTITY_BRIDGE_CONFIG, DATABASE_CLIENT, DATABASE_FILENAME or
+ * DATABASE_URL, IB_BENCH_PORT (0 = any free port).
+ *
+ * Messages from the parent ({ id, cmd, ... }), each answered with { id, ok, ... }:
+ * - seed { from, to }: inserts users `from`..`to - 1` directly through Strapi's query engine, with the column
+ *   values the plugin writes for a SCIM POST of the same user (bench/users.mjs), in transactions of 1,000.
+ *   Answers the new users' SCIM ids.
+ * - checkSeedShape { index }: compares what the plugin stored for a SCIM-created user with what `seed`
+ *   would have written for it (so seeded rows are indistinguishable from provisioned ones).
+ * - trace { on }: starts capturing SQL statements; `on: false` stops and answers them, each with the
+ *   database's own plan (SQLite EXPLAIN QUERY PLAN / PostgreSQL EXPLAIN).
+ * - stop: destroys Strapi and exits.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { userBody, storedUserData, userColumns } from './users.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const appDir = resolve(here, '..', 'playground');
+const require = createRequire(import.meta.url);
+
+const UID = {
+  directory: 'plugin::identity-bridge.directory',
+  identity: 'plugin::identity-bridge.identity',
+  identityValue: 'plugin::identity-bridge.identity-value',
+};
+
+Object.assign(process.env, {
+  NODE_ENV: process.env.NODE_ENV ?? 'production',
+  STRAPI_TELEMETRY_DISABLED: 'true',
+  STRAPI_LOG_LEVEL: process.env.STRAPI_LOG_LEVEL ?? 'error',
+  STRAPI_STARTUP_LOG: 'false',
+  BROWSER: 'none',
+});
+
+const { createStrapi } = require('@strapi/strapi');
+const strapi = await createStrapi({ appDir, distDir: appDir, autoReload: false, serveAdminPanel: false }).load();
+await new Promise((done) => strapi.server.listen(Number(process.env.IB_BENCH_PORT ?? 0), '127.0.0.1', done));
+const { port } = strapi.server.httpServer.address();
+const isPostgres = strapi.db.dialect.client === 'postgres';
+
+async function seed(from, to) {
+  const started = performance.now();
+  const directory = await strapi.db.query(UID.directory).findOne({ where: { isDefault: true } });
+  if (!directory) throw new Error('no default directory');
+  const { config } = strapi.plugin('identity-bridge');
+  const roleCode = config('scim')?.defaultRole ?? 'strapi-author';
+  const role =
+    (await strapi.db.query('admin::role').findOne({ where: { code: roleCode } })) ??
+    (await strapi.db.query('admin::role').findOne({ where: { name: roleCode } }));
+  if (!role) throw new Error(`no role ${roleCode}`);
+  const rolesJoin = strapi.db.metadata.get('admin::user').attributes.roles.joinTable;
+
+  const scimIds = [];
+  const BATCH = 1000;
+  for (let start = from; start < to; start += BATCH) {
+    const end = Math.min(to, start + BATCH);
+    const indexes = Array.from({ length: end - start }, (_, k) => start + k);
+    await strapi.db.transaction(async ({ trx }) => {
+      // 1. Admin users, as Strapi's admin user service creates them (registration token, default role).
+      const admins = indexes.map((i) => {
+        const body = userBody(i);
+        return {
+          email: body.emails[0].value.toLowerCase(),
+          firstname: body.name.givenName,
+          lastname: body.name.familyName,
+          username: null,
+          isActive: true,
+          registrationToken: randomBytes(20).toString('hex'),
+        };
+      });
+      await strapi.db.query('admin::user').createMany({ data: admins });
+      const adminRows = await strapi.db
+        .query('admin::user')
+        .findMany({ where: { email: { $in: admins.map((a) => a.email) } }, select: ['id', 'email'] });
+      const adminIdByEmail = new Map(adminRows.map((row) => [row.email, row.id]));
+      const links = adminRows.map((row) => ({
+        [rolesJoin.joinColumn.name]: row.id,
+        [rolesJoin.inverseJoinColumn.name]: role.id,
+        ...(rolesJoin.orderColumnName ? { [rolesJoin.orderColumnName]: 1 } : {}),
+        ...(rolesJoin.inverseOrderColumnName ? { [rolesJoin.inverseOrderColumnName]: 0 } : {}),
+      }));
+      for (let k = 0; k < links.length; k += 200) await trx(rolesJoin.name).insert(links.slice(k, k + 200));
+
+      // 2. Identities, with the columns the plugin derives from the SCIM data.
+      const identities = indexes.map((i) => {
+        const data = storedUserData(i);
+        return {
+          ...userColumns(data),
+          directoryId: directory.id,
+          scimId: randomUUID(),
+          data,
+          version: 1,
+          adminUserId: adminIdByEmail.get(data.emails[0].value.toLowerCase()),
+        };
+      });
+      await strapi.db.query(UID.identity).createMany({ data: identities });
+      const identityRows = await strapi.db.query(UID.identity).findMany({
+        where: { directoryId: directory.id, scimId: { $in: identities.map((row) => row.scimId) } },
+        select: ['id', 'scimId', 'emailLower'],
+      });
+      if (identityRows.length !== identities.length) throw new Error(`seed: inserted ${identityRows.length} of ${identities.length}`);
+
+      // 3. The emails.value index rows.
+      await strapi.db.query(UID.identityValue).createMany({
+        data: identityRows.map((row) => ({ identityId: row.id, attribute: 'emails.value', valueLower: row.emailLower })),
+      });
+      const byScimId = new Map(identityRows.map((row) => [row.scimId, row]));
+      for (const row of identities) if (byScimId.has(row.scimId)) scimIds.push(row.scimId);
+    });
+  }
+  // PostgreSQL's autovacuum analyses a table after a bulk load like this one; SQLite (as Strapi runs it)
+  // never gathers statistics, so it is left without, as in a real deployment.
+  if (isPostgres) await strapi.db.connection.raw('ANALYZE');
+  return { scimIds, ms: performance.now() - started };
+}
+
+async function checkSeedShape(index) {
+  const body = userBody(index);
+  const row = await strapi.db
+    .query(UID.identity)
+    .findOne({ where: { userNameLower: body.userName.toLowerCase() }, select: ['userName', 'userNameLower', 'externalId', 'displayNameLower', 'emailLower', 'active', 'data', 'adminUserId'] });
+  if (!row) return { same: false, detail: 'not found' };
+  const expected = storedUserData(index);
+  const expectedColumns = userColumns(expected);
+  const problems = [];
+  if (JSON.stringify(row.data) !== JSON.stringify(expected)) problems.push(`data: stored ${JSON.stringify(row.data)} vs seed ${JSON.stringify(expected)}`);
+  for (const [key, value] of Object.entries(expectedColumns)) {
+    if (row[key] !== value) problems.push(`${key}: stored ${JSON.stringify(row[key])} vs seed ${JSON.stringify(value)}`);
+  }
+  const values = await strapi.db.query(UID.identityValue).findMany({ where: { valueLower: expectedColumns.emailLower }, select: ['attribute'] });
+  if (values.length !== 1 || values[0].attribute !== 'emails.value') problems.push(`identity values: ${JSON.stringify(values)}`);
+  const admin = await strapi.db.query('admin::user').findOne({ where: { id: row.adminUserId }, populate: ['roles'] });
+  if (!admin || admin.email !== expectedColumns.emailLower || admin.firstname !== body.name.givenName || admin.lastname !== body.name.familyName || !admin.isActive || admin.roles.length !== 1) {
+    problems.push(`admin user: ${JSON.stringify(admin && { email: admin.email, firstname: admin.firstname, lastname: admin.lastname, isActive: admin.isActive, roles: admin.roles?.map((r) => r.code) })}`);
+  }
+  return { same: problems.length === 0, detail: problems.join('; ') };
+}
+
+let captured = null;
+const onQuery = (query) => captured?.push({ sql: query.sql, bindings: query.bindings ?? [] });
+
+async function explain(query) {
+  if (!/^\s*select/i.test(query.sql)) return null;
+  const knex = strapi.db.connection;
+  if (isPostgres) {
+    const result = await knex.raw(`EXPLAIN ${query.sql}`, query.bindings);
+    return result.rows.map((row) => row['QUERY PLAN']).join('\n');
+  }
+  const rows = await knex.raw(`EXPLAIN QUERY PLAN ${query.sql}`, query.bindings);
+  return rows.map((row) => row.detail).join('\n');
+}
+
+async function trace(on) {
+  if (on) {
+    captured = [];
+    strapi.db.connection.on('query', onQuery);
+    return {};
+  }
+  strapi.db.connection.off('query', onQuery);
+  const queries = captured ?? [];
+  captured = null;
+  const withPlans = [];
+  for (const query of queries) withPlans.push({ ...query, plan: await explain(query).catch((error) => `EXPLAIN failed: ${error.message}`) });
+  return { queries: withPlans };
+}
+
+process.on('message', async (message) => {
+  const { id, cmd } = message;
+  try {
+    let result;
+    if (cmd === 'seed') result = await seed(message.from, message.to);
+    else if (cmd === 'checkSeedShape') result = await checkSeedShape(message.index);
+    else if (cmd === 'trace') result = await trace(message.on);
+    else if (cmd === 'stop') {
+      await strapi.destroy();
+      process.send({ id, ok: true }, () => process.exit(0));
+      return;
+    } else throw new Error(`unknown command ${cmd}`);
+    process.send({ id, ok: true, ...result });
+  } catch (error) {
+    process.send({ id, ok: false, error: error?.stack ?? String(error) });
+  }
+});
+process.on('disconnect', () => process.exit(0));
+
+process.send({ ready: true, port, client: strapi.db.dialect.client });

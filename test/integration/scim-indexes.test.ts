@@ -1,0 +1,114 @@
+/**
+ * The filters IdPs send must be answered by index look-ups, not by scanning tables. Every SQL statement
+ * a filtered list request sends to the plugin's tables is captured and EXPLAINed by the database itself
+ * (SQLite: EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN with sequential scans disabled, so a plan can only
+ * avoid one by using an index). A table scan anywhere fails the test.
+ */
+import { bootApp, type TestApp } from './helpers/app';
+import { scimClient, type ScimClient } from './helpers/http';
+
+let app: TestApp;
+let scim: ScimClient;
+const isPostgres = process.env.DATABASE_CLIENT === 'postgres';
+
+beforeAll(async () => {
+  app = await bootApp();
+  scim = scimClient(app.scimUrl, app.scimToken);
+  for (let index = 0; index < 20; index += 1) {
+    const reply = await scim.post('/Users', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: `user${index}@example.com`,
+      externalId: `ext-${index}`,
+      displayName: `User ${index}`,
+      emails: [{ value: `user${index}@example.com`, type: 'work', primary: true }],
+      active: index % 2 === 0,
+    });
+    expect(reply.status).toBe(201);
+  }
+  const group = await scim.post('/Groups', { displayName: 'Indexed group', externalId: 'g-1', members: [] });
+  expect(group.status).toBe(201);
+});
+afterAll(async () => app?.close());
+
+interface CapturedQuery {
+  sql: string;
+  bindings: unknown[];
+}
+
+async function captureQueries(action: () => Promise<unknown>): Promise<CapturedQuery[]> {
+  const captured: CapturedQuery[] = [];
+  const listener = (query: { sql: string; bindings?: unknown[] }) => {
+    if (/ib_(identities|identity_values|groups|memberships)/.test(query.sql) && /^\s*select/i.test(query.sql)) {
+      captured.push({ sql: query.sql, bindings: query.bindings ?? [] });
+    }
+  };
+  app.strapi.db.connection.on('query', listener);
+  try {
+    await action();
+  } finally {
+    app.strapi.db.connection.off('query', listener);
+  }
+  return captured;
+}
+
+async function explain(query: CapturedQuery): Promise<string> {
+  const knex = app.strapi.db.connection;
+  if (isPostgres) {
+    return knex.transaction(async (trx: any) => {
+      await trx.raw('SET LOCAL enable_seqscan = off');
+      // The query event shows PostgreSQL's $n placeholders; knex.raw takes `?`.
+      const result = await trx.raw(`EXPLAIN ${query.sql.replace(/\$\d+/g, '?')}`, query.bindings);
+      return result.rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
+    });
+  }
+  const rows = await knex.raw(`EXPLAIN QUERY PLAN ${query.sql}`, query.bindings);
+  return rows.map((row: { detail: string }) => row.detail).join('\n');
+}
+
+const TABLE_SCAN = isPostgres ? /Seq Scan on ib_/ : /^SCAN ib_/m;
+
+const userFilters = [
+  'id eq "00000000-0000-4000-8000-000000000000"',
+  'userName eq "user3@example.com"',
+  'externalId eq "ext-3"',
+  'displayName eq "User 3"',
+  'emails.value eq "user3@example.com"',
+  'emails[type eq "work"].value eq "user3@example.com"',
+  'active eq false',
+  'meta.lastModified gt "2000-01-01T00:00:00Z"',
+  'userName eq "user3@example.com" or externalId eq "ext-4"',
+];
+
+describe('filters become indexed queries', () => {
+  test.each(userFilters)('Users: %s', async (filter) => {
+    const queries = await captureQueries(async () => {
+      const reply = await scim.get('/Users?filter=' + encodeURIComponent(filter));
+      expect(reply.status).toBe(200);
+    });
+    expect(queries.length).toBeGreaterThan(0);
+    for (const query of queries) {
+      const plan = await explain(query);
+      expect({ sql: query.sql, plan }).toEqual({ sql: query.sql, plan: expect.not.stringMatching(TABLE_SCAN) });
+    }
+  });
+
+  test.each(['displayName eq "Indexed group"', 'externalId eq "g-1"', 'members.value eq "00000000-0000-4000-8000-000000000000"'])(
+    'Groups: %s',
+    async (filter) => {
+      const queries = await captureQueries(async () => {
+        const reply = await scim.get('/Groups?excludedAttributes=members&filter=' + encodeURIComponent(filter));
+        expect(reply.status).toBe(200);
+      });
+      expect(queries.length).toBeGreaterThan(0);
+      for (const query of queries) {
+        const plan = await explain(query);
+        expect({ sql: query.sql, plan }).toEqual({ sql: query.sql, plan: expect.not.stringMatching(TABLE_SCAN) });
+      }
+    }
+  );
+
+  test('the capture is real: an unindexed query is reported as a scan', async () => {
+    const plan = await explain({ sql: 'select * from ib_identities where data is not null', bindings: [] });
+    expect(plan).toMatch(TABLE_SCAN);
+  });
+});
