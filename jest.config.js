@@ -2,9 +2,7 @@
  * Two projects: `unit` (pure modules, fast, parallel) and `integration` (boots the real playground Strapi app;
  * run in band, once per database client). `scripts/test.mjs` runs them in that order.
  */
-const transform = {
-  '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
-};
+const transform = { '^.+\\.tsx?$': '<rootDir>/test/esbuild-transform.js' };
 
 module.exports = {
   testTimeout: 120000,

@@ -308,7 +308,11 @@ async function runSize(size, pg) {
     };
 
     // One traced request of each kind: the SQL it sends, with the database's plan for each SELECT.
-    for (const [name, next] of Object.entries(scenarios)) {
+    const traced = {
+      ...scenarios,
+      create: () => ({ method: 'POST', path: `${BASE}/Users`, headers: scimWriteHeaders, body: userBody(size + 100000) }),
+    };
+    for (const [name, next] of Object.entries(traced)) {
       if (name === 'floor') continue;
       await call('trace', { on: true });
       const reply = await send(new http.Agent(), port, next(0), true);
@@ -435,12 +439,19 @@ function printTable(result) {
   return out.join('\n');
 }
 
+/**
+ * A plan line that reads more rows than the answer needs: a full scan (SQLite `SCAN`, PostgreSQL `Seq Scan`),
+ * a sort of the candidates (`USE TEMP B-TREE`, `Sort`), or an index search on `directory_id` alone (which
+ * is every row of the directory).
+ */
+const COSTLY_PLAN = /(^|\n)\s*SCAN |Seq Scan|USE TEMP B-TREE|(^|\n)\s*(->\s*)?Sort |INDEX \S+ \(directory_id=\?\)|Index Cond: \(directory_id = \d+\)\s*$/m;
+
 function traceSummary(result) {
   const lines = [];
   for (const [name, trace] of Object.entries(result.traces)) {
     const statements = trace.queries.length;
     const scans = trace.queries
-      .filter((query) => query.plan && /(^|\n)\s*(SCAN|.*Seq Scan)|USE TEMP B-TREE/.test(query.plan))
+      .filter((query) => query.plan && COSTLY_PLAN.test(query.plan))
       .map((query) => `      ${query.sql.slice(0, 220)}\n        plan: ${query.plan.replace(/\n/g, ' | ')}`);
     lines.push(`  ${name.padEnd(11)} ${statements} SQL statements${scans.length ? `; scans/sorts:\n${scans.join('\n')}` : ''}`);
   }
@@ -497,14 +508,22 @@ for (const result of results) {
   console.log(printTable(result));
   console.log(`\n  SQL per request (one traced request each):\n${traceSummary(result)}`);
 }
+mkdirSync(options.out, { recursive: true });
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+for (const result of results) {
+  const text = Object.entries(result.traces)
+    .map(([name, trace]) => `=== ${name} (HTTP ${trace.status}, ${trace.queries.length} statements)\n` +
+      trace.queries.map((query, k) => `[${k + 1}] ${query.sql}\n    bindings: ${JSON.stringify(query.bindings).slice(0, 300)}\n    plan: ${(query.plan ?? '(not a select)').replace(/\n/g, '\n          ')}`).join('\n'))
+    .join('\n\n');
+  writeFileSync(join(options.out, `trace-${options.db}-${result.size}-${stamp}.txt`), `${text}\n`);
+}
 const checks = verdicts(results);
 console.log('\n## Targets\n');
 for (const check of checks) console.log(`${check.pass === null ? 'N/A ' : check.pass ? 'PASS' : 'FAIL'}  ${check.target}: ${check.measured}`);
 const seconds = (performance.now() - runStarted) / 1000;
 console.log(`\ntotal ${fmt(seconds, 0)} s`);
 
-mkdirSync(options.out, { recursive: true });
-const file = join(options.out, `scim-${options.db}-${options.users.join('-')}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+const file = join(options.out, `scim-${options.db}-${options.users.join('-')}-${stamp}.json`);
 writeFileSync(file, JSON.stringify({ options, machine: { cpus: cpus().length, model: cpus()[0]?.model, totalmem: totalmem(), node: process.version }, results, checks, seconds }, null, 2));
 console.log(`results: ${file}`);
 process.exitCode = checks.some((check) => check.pass === false) ? 1 : 0;

@@ -31,8 +31,8 @@ function newest(path) {
 }
 
 if (!existsSync(join(root, 'node_modules', '.bin', 'strapi'))) {
-  console.log('Installing dependencies (npm ci)…');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  console.log('Installing dependencies…');
+  run('node', ['scripts/install.mjs']);
 }
 
 const pluginBuilt = newest(join(root, 'dist'));

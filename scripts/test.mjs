@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startPostgres } from './postgres.mjs';
+import { findPostgresBin, startPostgres } from './postgres.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outputDir = join(root, 'test-output');
@@ -47,6 +47,15 @@ function jest(name, project, env = {}) {
   } else if (!ok) {
     totals.failed += 1;
   }
+}
+
+// A fresh checkout: install first, so this one command is all the set-up the tests need.
+if (!existsSync(join(root, 'node_modules', '.bin', 'jest'))) {
+  step('install dependencies', 'node', ['scripts/install.mjs']);
+}
+const wantsPostgres = process.env.IDENTITY_BRIDGE_TEST_SKIP_POSTGRES !== '1' && !process.env.IDENTITY_BRIDGE_TEST_PG_URL;
+if (wantsPostgres && !findPostgresBin() && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+  step('install PostgreSQL (apt-get)', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null']);
 }
 
 if (!process.env.IDENTITY_BRIDGE_TEST_SKIP_BUILD) {
