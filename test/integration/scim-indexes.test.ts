@@ -107,6 +107,17 @@ describe('filters become indexed queries', () => {
     }
   );
 
+  test('excludedAttributes=members never reads the membership table (Entra queries groups this way)', async () => {
+    const queries = await captureQueries(async () => {
+      const reply = await scim.get('/Groups?excludedAttributes=members&filter=' + encodeURIComponent('displayName eq "Indexed group"'));
+      expect(reply.body.totalResults).toBe(1);
+    });
+    expect(queries.some((query) => /ib_groups/.test(query.sql))).toBe(true);
+    expect(queries.filter((query) => /ib_memberships/.test(query.sql))).toEqual([]);
+    const withMembers = await captureQueries(() => scim.get('/Groups?filter=' + encodeURIComponent('displayName eq "Indexed group"')));
+    expect(withMembers.some((query) => /ib_memberships/.test(query.sql))).toBe(true);
+  });
+
   test('the capture is real: an unindexed query is reported as a scan', async () => {
     const plan = await explain({ sql: 'select * from ib_identities where data is not null', bindings: [] });
     expect(plan).toMatch(TABLE_SCAN);

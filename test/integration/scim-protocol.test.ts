@@ -269,6 +269,11 @@ describe('admin API and provisioning log', () => {
     expect((await adminApi('GET', '/tokens', undefined, editorToken)).status).toBe(403);
     expect((await adminApi('POST', '/tokens', { name: 'x', directoryId: 1 }, editorToken)).status).toBe(403);
     expect((await request('GET', `${app.origin}/identity-bridge/tokens`)).status).toBe(401);
+
+    // The actions are registered with Strapi: granting `read` to the Editor role opens reads, not writes.
+    await app.strapi.service('admin::role').addPermissions(editorRole.id, [{ action: 'plugin::identity-bridge.read', subject: null }]);
+    expect((await adminApi('GET', '/tokens', undefined, editorToken)).status).toBe(200);
+    expect((await adminApi('POST', '/tokens', { name: 'x', directoryId: 1 }, editorToken)).status).toBe(403);
   });
 
   test('admin API input is validated with messages that say what to fix', async () => {

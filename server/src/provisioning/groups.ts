@@ -100,9 +100,9 @@ export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, c
       return { resource: await toScim(context, record, true), changed, name: record.displayName, etag: weakEtag(record.version) };
     },
 
-    async get(context: ScimRequestContext, id: string, options: { withMembers: boolean }) {
+    async get(context: ScimRequestContext, id: string, withMembers: boolean) {
       const record = await load(context, id);
-      return { resource: await toScim(context, record, options.withMembers), etag: weakEtag(record.version) };
+      return { resource: await toScim(context, record, withMembers), etag: weakEtag(record.version) };
     },
 
     async replace(context: ScimRequestContext, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
@@ -158,7 +158,7 @@ export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, c
       return { name: record.displayName };
     },
 
-    async list(context: ScimRequestContext, request: { filter?: string; startIndex: number; count: number; withMembers: boolean }) {
+    async list(context: ScimRequestContext, request: { filter?: string; startIndex: number; count: number; withRelated: boolean }) {
       const { rows, total } = await search<GroupRecord>(
         {
           schemas: GROUP_SCHEMAS,
@@ -188,7 +188,7 @@ export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, c
           maxCandidates: config.maxFilterCandidates,
         }
       );
-      const resources = await Promise.all(rows.map((row) => toScim(context, row, request.withMembers)));
+      const resources = await Promise.all(rows.map((row) => toScim(context, row, request.withRelated)));
       return { resources, total };
     },
   };

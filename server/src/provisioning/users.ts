@@ -9,7 +9,7 @@ import { applyUserPatch, parsePatchRequest } from '../scim/patch';
 import { displayNameParts, parseUserInput, primaryEmail, serializeUser } from '../scim/resources/user';
 import type { ScimUserData } from '../scim/resources/types';
 import { USER_SCHEMAS } from '../scim/schema/attributes';
-import { inTransaction, isUniqueViolation, type DirectoryStore, type IdentityRecord } from '../directory';
+import { inTransaction, isUniqueViolation, type DirectoryStore, type GroupReference, type IdentityRecord } from '../directory';
 import type { AdminProfile, AdminUserBinding } from '../sync/admin-user-binding';
 import type { Strapi } from '../strapi/types';
 import type { ScimConfig } from '../config';
@@ -65,19 +65,23 @@ export function createUserProvisioning(strapi: Strapi, store: DirectoryStore, bi
     return record;
   }
 
-  async function toScim(context: ScimRequestContext, record: IdentityRecord, withGroups = true) {
-    const groupMap = withGroups ? await groups.groupsOfIdentities([record.id]) : undefined;
-    return serializeUser(
+  /** The SCIM JSON of a stored identity; `groups` only when the caller loaded them. */
+  const serialize = (context: ScimRequestContext, record: IdentityRecord, memberOf?: GroupReference[]) =>
+    serializeUser(
       {
         id: record.scimId,
         data: record.data,
         created: record.createdAt,
         lastModified: record.updatedAt,
         version: record.version,
-        ...(groupMap ? { groups: groupMap.get(record.id) ?? [] } : {}),
+        ...(memberOf ? { groups: memberOf } : {}),
       },
       { location: userLocation(context, record.scimId) }
     );
+
+  async function toScim(context: ScimRequestContext, record: IdentityRecord, withGroups = true) {
+    const memberOf = withGroups ? ((await groups.groupsOfIdentities([record.id])).get(record.id) ?? []) : undefined;
+    return serialize(context, record, memberOf);
   }
 
   async function assertUserNameFree(context: ScimRequestContext, userName: string, ownId?: number) {
@@ -88,13 +92,20 @@ export function createUserProvisioning(strapi: Strapi, store: DirectoryStore, bi
   const uniquenessOf = (error: unknown, userName: string) =>
     isUniqueViolation(error) ? scimErrors.uniqueness(`userName ${userName} is already taken`) : error;
 
+  /** Two directories racing to provision one email both pass the look-up; the admin users' unique email decides. */
+  const emailUniquenessOf = (error: unknown, email: string) =>
+    isUniqueViolation(error) ? scimErrors.uniqueness(`email ${email} already belongs to another Strapi admin user`) : error;
+
+  const bindAdminUser = (adminUserId: number | null, profile: AdminProfile) =>
+    (adminUserId ? binding.sync(adminUserId, profile) : binding.bind(profile)).catch((error: unknown) => {
+      throw emailUniquenessOf(error, profile.email);
+    });
+
   async function write(context: ScimRequestContext, record: IdentityRecord, data: ScimUserData, changed: string[]): Promise<WriteResult> {
     const updated = await inTransaction(strapi, async () => {
       const columns = identityColumns(data);
       if (columns.userNameLower !== record.userNameLower) await assertUserNameFree(context, columns.userName, record.id);
-      const adminUserId = record.adminUserId
-        ? await binding.sync(record.adminUserId, adminProfile(data))
-        : await binding.bind(adminProfile(data));
+      const adminUserId = await bindAdminUser(record.adminUserId, adminProfile(data));
       const next = await identities
         .update(record.id, { ...columns, data, adminUserId, version: record.version + 1 })
         .catch((error: unknown) => {
@@ -119,7 +130,7 @@ export function createUserProvisioning(strapi: Strapi, store: DirectoryStore, bi
           .catch((error: unknown) => {
             throw uniquenessOf(error, columns.userName);
           });
-        const adminUserId = await binding.bind(profile);
+        const adminUserId = await bindAdminUser(null, profile);
         await identities.setIndexedValues(inserted.id, 'emails.value', emailValues(data));
         return identities.update(inserted.id, { adminUserId });
       });
@@ -131,9 +142,9 @@ export function createUserProvisioning(strapi: Strapi, store: DirectoryStore, bi
       };
     },
 
-    async get(context: ScimRequestContext, id: string, options: { withGroups: boolean }) {
+    async get(context: ScimRequestContext, id: string, withGroups: boolean) {
       const record = await load(context, id);
-      return { resource: await toScim(context, record, options.withGroups), etag: weakEtag(record.version) };
+      return { resource: await toScim(context, record, withGroups), etag: weakEtag(record.version) };
     },
 
     async replace(context: ScimRequestContext, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
@@ -168,7 +179,7 @@ export function createUserProvisioning(strapi: Strapi, store: DirectoryStore, bi
       return { name: record.userName };
     },
 
-    async list(context: ScimRequestContext, request: { filter?: string; startIndex: number; count: number; withGroups: boolean }) {
+    async list(context: ScimRequestContext, request: { filter?: string; startIndex: number; count: number; withRelated: boolean }) {
       const { rows, total } = await search<IdentityRecord>(
         {
           schemas: USER_SCHEMAS,
@@ -177,11 +188,7 @@ export function createUserProvisioning(strapi: Strapi, store: DirectoryStore, bi
           page: (where, offset, limit) => identities.page(where, offset, limit),
           lookup: (condition, limit) =>
             identities.idsByIndexedValue(condition.key, lookupOperator(condition.op, condition.value, true), limit),
-          toResource: (row) =>
-            serializeUser(
-              { id: row.scimId, data: row.data, created: row.createdAt, lastModified: row.updatedAt, version: row.version },
-              { location: userLocation(context, row.scimId) }
-            ),
+          toResource: (row) => serialize(context, row),
         },
         {
           filter: request.filter,
@@ -191,20 +198,8 @@ export function createUserProvisioning(strapi: Strapi, store: DirectoryStore, bi
           maxCandidates: config.maxFilterCandidates,
         }
       );
-      const groupMap = request.withGroups ? await groups.groupsOfIdentities(rows.map((row) => row.id)) : undefined;
-      const resources = rows.map((row) =>
-        serializeUser(
-          {
-            id: row.scimId,
-            data: row.data,
-            created: row.createdAt,
-            lastModified: row.updatedAt,
-            version: row.version,
-            ...(groupMap ? { groups: groupMap.get(row.id) ?? [] } : {}),
-          },
-          { location: userLocation(context, row.scimId) }
-        )
-      );
+      const groupMap = request.withRelated ? await groups.groupsOfIdentities(rows.map((row) => row.id)) : undefined;
+      const resources = rows.map((row) => serialize(context, row, groupMap ? (groupMap.get(row.id) ?? []) : undefined));
       return { resources, total };
     },
   };

@@ -7,7 +7,7 @@ import { scimErrors } from '../scim/errors';
 import { listResponse, parseListQuery, parseSearchRequest, type ListQuery } from '../scim/list';
 import { excludesAttribute, projectResource } from '../scim/projection';
 import { resourceType, resourceTypes, schemaDocument, schemaDocuments, serviceProviderConfig } from '../scim/discovery';
-import { GROUP_SCHEMAS, USER_SCHEMAS } from '../scim/schema/attributes';
+import { GROUP_SCHEMAS, USER_SCHEMAS, type ResourceSchemas } from '../scim/schema/attributes';
 import type { ScimConfig } from '../config';
 import type { ScimRequestContext } from '../provisioning/context';
 import type { GroupProvisioning } from '../provisioning/groups';
@@ -49,44 +49,80 @@ const requireId = (id: string | undefined): string => {
 };
 
 const limits = (config: ScimConfig) => ({ defaultCount: config.defaultPageSize, maxCount: config.maxPageSize });
+const ifMatchOf = (ctx: Context) => ctx.get('if-match') || undefined;
 
-/** Loading a user's groups or a group's members is skipped when the caller's projection leaves them out. */
-const wants = (query: Pick<ListQuery, 'attributes' | 'excludedAttributes'>, attribute: string, schemas = USER_SCHEMAS) =>
-  !excludesAttribute(query, attribute, schemas);
-
-function projectionOf(ctx: Context) {
-  const query = parseListQuery(ctx.query as Record<string, unknown>, { defaultCount: 1, maxCount: 1 });
-  return { attributes: query.attributes, excludedAttributes: query.excludedAttributes };
+/**
+ * The operations Users and Groups share. `withRelated` asks for the attribute that costs a join — a
+ * user's `groups`, a group's `members` — and is false whenever the caller's projection leaves it out
+ * (Entra lists groups with `excludedAttributes=members`).
+ */
+interface ResourceService {
+  create(context: ScimRequestContext, body: unknown): Promise<WriteResult>;
+  get(context: ScimRequestContext, id: string, withRelated: boolean): Promise<{ resource: Record<string, unknown>; etag: string }>;
+  replace(context: ScimRequestContext, id: string, body: unknown, ifMatch?: string): Promise<WriteResult>;
+  patch(context: ScimRequestContext, id: string, body: unknown, ifMatch?: string): Promise<WriteResult>;
+  delete(context: ScimRequestContext, id: string): Promise<{ name: string }>;
+  list(
+    context: ScimRequestContext,
+    request: { filter?: string; startIndex: number; count: number; withRelated: boolean }
+  ): Promise<{ resources: Record<string, unknown>[]; total: number }>;
 }
 
-function created(ctx: Context, result: WriteResult) {
-  ctx.set('Location', String((result.resource.meta as { location?: string } | undefined)?.location ?? ''));
-  send(ctx, 201, result.resource, result.etag);
-}
-
-async function listUsers(deps: HandlerDeps, ctx: Context, query: ListQuery) {
-  const page = await deps.users.list(ctxContext(ctx), {
-    ...(query.filter !== undefined ? { filter: query.filter } : {}),
-    startIndex: query.startIndex,
-    count: query.count,
-    withGroups: wants(query, 'groups'),
+function resourceHandlers(kind: 'User' | 'Group', schemas: ResourceSchemas, related: string, service: (deps: HandlerDeps) => ResourceService) {
+  const wantsRelated = (query: Pick<ListQuery, 'attributes' | 'excludedAttributes'>) => !excludesAttribute(query, related, schemas);
+  const outcome = (id: string, result: { name: string; changed?: string[] }): HandlerOutcome => ({
+    resourceType: kind,
+    resourceId: id,
+    resourceName: result.name,
+    ...(result.changed ? { changed: result.changed } : {}),
   });
-  const resources = page.resources.map((resource) => projectResource(resource, query, USER_SCHEMAS));
-  send(ctx, 200, listResponse(resources, page.total, query.startIndex));
+
+  async function list(deps: HandlerDeps, { ctx, context }: HandlerInput, query: ListQuery) {
+    const page = await service(deps).list(context, {
+      ...(query.filter !== undefined ? { filter: query.filter } : {}),
+      startIndex: query.startIndex,
+      count: query.count,
+      withRelated: wantsRelated(query),
+    });
+    const resources = page.resources.map((resource) => projectResource(resource, query, schemas));
+    send(ctx, 200, listResponse(resources, page.total, query.startIndex));
+  }
+
+  return {
+    list: (deps: HandlerDeps, input: HandlerInput) => list(deps, input, parseListQuery(input.ctx.query as Record<string, unknown>, limits(deps.config))),
+    search: (deps: HandlerDeps, input: HandlerInput) => list(deps, input, parseSearchRequest(input.body, limits(deps.config))),
+    async create(deps: HandlerDeps, { ctx, context, body }: HandlerInput) {
+      const result = await service(deps).create(context, body);
+      ctx.set('Location', String((result.resource.meta as { location?: string } | undefined)?.location ?? ''));
+      send(ctx, 201, result.resource, result.etag);
+      return outcome(String(result.resource.id), result);
+    },
+    async get(deps: HandlerDeps, { ctx, context, id }: HandlerInput) {
+      const { attributes, excludedAttributes } = parseListQuery(ctx.query as Record<string, unknown>, { defaultCount: 1, maxCount: 1 });
+      const projection = { attributes, excludedAttributes };
+      const result = await service(deps).get(context, requireId(id), wantsRelated(projection));
+      send(ctx, 200, projectResource(result.resource, projection, schemas), result.etag);
+    },
+    async replace(deps: HandlerDeps, { ctx, context, id, body }: HandlerInput) {
+      const result = await service(deps).replace(context, requireId(id), body, ifMatchOf(ctx));
+      send(ctx, 200, result.resource, result.etag);
+      return outcome(requireId(id), result);
+    },
+    async patch(deps: HandlerDeps, { ctx, context, id, body }: HandlerInput) {
+      const result = await service(deps).patch(context, requireId(id), body, ifMatchOf(ctx));
+      send(ctx, 200, result.resource, result.etag);
+      return outcome(requireId(id), result);
+    },
+    async delete(deps: HandlerDeps, { ctx, context, id }: HandlerInput) {
+      const result = await service(deps).delete(context, requireId(id));
+      send(ctx, 204);
+      return outcome(requireId(id), result);
+    },
+  };
 }
 
-async function listGroups(deps: HandlerDeps, ctx: Context, query: ListQuery) {
-  const page = await deps.groups.list(ctxContext(ctx), {
-    ...(query.filter !== undefined ? { filter: query.filter } : {}),
-    startIndex: query.startIndex,
-    count: query.count,
-    withMembers: wants(query, 'members', GROUP_SCHEMAS),
-  });
-  const resources = page.resources.map((resource) => projectResource(resource, query, GROUP_SCHEMAS));
-  send(ctx, 200, listResponse(resources, page.total, query.startIndex));
-}
-
-const ctxContext = (ctx: Context): ScimRequestContext => ctx.state.scim as ScimRequestContext;
+const users = resourceHandlers('User', USER_SCHEMAS, 'groups', (deps) => deps.users);
+const groups = resourceHandlers('Group', GROUP_SCHEMAS, 'members', (deps) => deps.groups);
 
 export const handlers: Record<RouteName, Handler> = {
   async serviceProviderConfig({ config }, { ctx, context }) {
@@ -121,71 +157,23 @@ export const handlers: Record<RouteName, Handler> = {
     send(ctx, 200, resourceType(context.baseUrl, requireId(id)));
   },
   async search() {
-    // RFC 7644 §3.4.3: a root-level search spans resource types; advertised as unsupported in discovery.
+    // RFC 7644 §3.4.3: a root-level search spans resource types; we answer per type only.
     throw scimErrors.notImplemented('search across resource types is not supported: POST /Users/.search or /Groups/.search');
   },
 
-  async listUsers(deps, { ctx }) {
-    await listUsers(deps, ctx, parseListQuery(ctx.query as Record<string, unknown>, limits(deps.config)));
-  },
-  async searchUsers(deps, { ctx, body }) {
-    await listUsers(deps, ctx, parseSearchRequest(body, limits(deps.config)));
-  },
-  async createUser({ users }, { ctx, context, body }) {
-    const result = await users.create(context, body);
-    created(ctx, result);
-    return { resourceType: 'User', resourceId: String(result.resource.id), resourceName: result.name, changed: result.changed };
-  },
-  async getUser({ users }, { ctx, context, id }) {
-    const projection = projectionOf(ctx);
-    const result = await users.get(context, requireId(id), { withGroups: wants(projection, 'groups') });
-    send(ctx, 200, projectResource(result.resource, projection, USER_SCHEMAS), result.etag);
-  },
-  async replaceUser({ users }, { ctx, context, id, body }) {
-    const result = await users.replace(context, requireId(id), body, ctx.get('if-match') || undefined);
-    send(ctx, 200, result.resource, result.etag);
-    return { resourceType: 'User', resourceId: requireId(id), resourceName: result.name, changed: result.changed };
-  },
-  async patchUser({ users }, { ctx, context, id, body }) {
-    const result = await users.patch(context, requireId(id), body, ctx.get('if-match') || undefined);
-    send(ctx, 200, result.resource, result.etag);
-    return { resourceType: 'User', resourceId: requireId(id), resourceName: result.name, changed: result.changed };
-  },
-  async deleteUser({ users }, { ctx, context, id }) {
-    const result = await users.delete(context, requireId(id));
-    send(ctx, 204);
-    return { resourceType: 'User', resourceId: requireId(id), resourceName: result.name };
-  },
+  listUsers: users.list,
+  searchUsers: users.search,
+  createUser: users.create,
+  getUser: users.get,
+  replaceUser: users.replace,
+  patchUser: users.patch,
+  deleteUser: users.delete,
 
-  async listGroups(deps, { ctx }) {
-    await listGroups(deps, ctx, parseListQuery(ctx.query as Record<string, unknown>, limits(deps.config)));
-  },
-  async searchGroups(deps, { ctx, body }) {
-    await listGroups(deps, ctx, parseSearchRequest(body, limits(deps.config)));
-  },
-  async createGroup({ groups }, { ctx, context, body }) {
-    const result = await groups.create(context, body);
-    created(ctx, result);
-    return { resourceType: 'Group', resourceId: String(result.resource.id), resourceName: result.name, changed: result.changed };
-  },
-  async getGroup({ groups }, { ctx, context, id }) {
-    const projection = projectionOf(ctx);
-    const result = await groups.get(context, requireId(id), { withMembers: wants(projection, 'members', GROUP_SCHEMAS) });
-    send(ctx, 200, projectResource(result.resource, projection, GROUP_SCHEMAS), result.etag);
-  },
-  async replaceGroup({ groups }, { ctx, context, id, body }) {
-    const result = await groups.replace(context, requireId(id), body, ctx.get('if-match') || undefined);
-    send(ctx, 200, result.resource, result.etag);
-    return { resourceType: 'Group', resourceId: requireId(id), resourceName: result.name, changed: result.changed };
-  },
-  async patchGroup({ groups }, { ctx, context, id, body }) {
-    const result = await groups.patch(context, requireId(id), body, ctx.get('if-match') || undefined);
-    send(ctx, 200, result.resource, result.etag);
-    return { resourceType: 'Group', resourceId: requireId(id), resourceName: result.name, changed: result.changed };
-  },
-  async deleteGroup({ groups }, { ctx, context, id }) {
-    const result = await groups.delete(context, requireId(id));
-    send(ctx, 204);
-    return { resourceType: 'Group', resourceId: requireId(id), resourceName: result.name };
-  },
+  listGroups: groups.list,
+  searchGroups: groups.search,
+  createGroup: groups.create,
+  getGroup: groups.get,
+  replaceGroup: groups.replace,
+  patchGroup: groups.patch,
+  deleteGroup: groups.delete,
 };
