@@ -13,7 +13,7 @@
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -25,7 +25,10 @@ const root = resolve(here, '..');
 
 // ---------------------------------------------------------------------------------------------- options
 function parseArgs(argv) {
-  const options = { users: [1000, 100000], db: 'sqlite', duration: 10, concurrency: 8, create: 2000, out: join(here, 'out'), warmup: 1 };
+  const options = {
+    users: [1000, 100000], db: 'sqlite', duration: 10, concurrency: 8, create: 2000, out: join(here, 'out'), warmup: 1,
+    retries: 8, withIndexes: false, wal: false,
+  };
   for (let k = 0; k < argv.length; k += 1) {
     const [flag, inline] = argv[k].split('=');
     const value = () => inline ?? argv[++k];
@@ -37,8 +40,11 @@ function parseArgs(argv) {
       case '--create': options.create = Number(value()); break;
       case '--warmup': options.warmup = Number(value()); break;
       case '--out': options.out = resolve(value()); break;
+      case '--retries': options.retries = Number(value()); break;
+      case '--with-indexes': options.withIndexes = true; break;
+      case '--wal': options.wal = true; break;
       case '--help': case '-h':
-        console.log('node bench/scim.mjs [--users 1000,100000] [--db sqlite|postgres] [--duration 10] [--concurrency 8] [--create 2000] [--warmup 1] [--out bench/out]');
+        console.log('node bench/scim.mjs [--users 1000,100000] [--db sqlite|postgres] [--duration 10] [--concurrency 8] [--create 2000] [--warmup 1] [--retries 8] [--out bench/out] [--with-indexes] [--wal]');
         process.exit(0);
       // falls through
       default: throw new Error(`unknown option ${argv[k]}`);
@@ -160,10 +166,66 @@ async function runLoad(port, { concurrency, durationMs = Infinity, next }) {
   return summarize(latencies, n, (lastEnd - started) / 1000, errors, firstError);
 }
 
-/** A warm-up of `options.warmup` s (not recorded), then the measured run. */
-async function measure(port, next, durationS = options.duration) {
-  if (options.warmup > 0) await runLoad(port, { concurrency: options.concurrency, durationMs: options.warmup * 1000, next });
-  return runLoad(port, { concurrency: options.concurrency, durationMs: durationS * 1000, next });
+// ----------------------------------------------------------------------------------- CPU accounting
+/**
+ * CPU used during a measurement, in cores: by the server process, by this (load generator) process, and by
+ * everything else on the machine (other processes, and time stolen by the hypervisor). The machine is
+ * shared, so "other" tells whether a figure was taken on a quiet machine.
+ */
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+function readJiffies(pid) {
+  try {
+    const [cpu] = readFileSync('/proc/stat', 'utf8').split('\n');
+    const f = cpu.trim().split(/\s+/).slice(1).map(Number);
+    const busy = f[0] + f[1] + f[2] + f[5] + f[6] + (f[7] ?? 0); // user nice system irq softirq steal
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const g = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { busy, server: Number(g[11]) + Number(g[12]), client: process.cpuUsage(), at: performance.now() };
+  } catch {
+    return null; // not Linux: no accounting
+  }
+}
+function cpuSince(start, pid) {
+  const end = start && readJiffies(pid);
+  if (!end) return { server: NaN, client: NaN, other: NaN };
+  const wallMs = end.at - start.at;
+  const client = process.cpuUsage(start.client);
+  const serverCores = ((end.server - start.server) * TICK_MS) / wallMs;
+  const clientCores = (client.user + client.system) / 1000 / wallMs;
+  const busyCores = ((end.busy - start.busy) * TICK_MS) / wallMs;
+  return { server: serverCores, client: clientCores, other: Math.max(0, busyCores - serverCores - clientCores) };
+}
+
+let retriesLeft = options.retries;
+const OTHER_LOAD_LIMIT = 0.3; // cores
+
+/**
+ * A warm-up of `options.warmup` s (not recorded), then the measured run. When other processes used more
+ * than OTHER_LOAD_LIMIT cores meanwhile, the run is repeated (within a budget of --retries for the whole
+ * benchmark) and the quietest run is kept.
+ */
+async function measure(server, next, durationS = options.duration) {
+  if (options.warmup > 0) await runLoad(server.port, { concurrency: options.concurrency, durationMs: options.warmup * 1000, next });
+  let best = null;
+  for (let attempt = 0; ; attempt += 1) {
+    const start = readJiffies(server.child.pid);
+    const metric = await runLoad(server.port, { concurrency: options.concurrency, durationMs: durationS * 1000, next });
+    metric.cpu = cpuSince(start, server.child.pid);
+    metric.attempts = attempt + 1;
+    if (!best || metric.cpu.other < best.cpu.other) best = { ...metric, attempts: attempt + 1 };
+    if (!(metric.cpu.other > OTHER_LOAD_LIMIT) || retriesLeft <= 0) return best;
+    retriesLeft -= 1;
+    console.log(`    (other processes used ${fmt(metric.cpu.other, 2)} cores: measuring again)`);
+  }
+}
+
+/** A count- or duration-bound run with CPU accounting, without warm-up or retries. */
+async function measureOnce(server, spec) {
+  const start = readJiffies(server.child.pid);
+  const metric = await runLoad(server.port, { concurrency: options.concurrency, ...spec });
+  metric.cpu = cpuSince(start, server.child.pid);
+  metric.attempts = 1;
+  return metric;
 }
 
 // ------------------------------------------------------------------------------------------ server/db
@@ -249,6 +311,8 @@ async function runSize(size, pg) {
     FLOOR_TOKEN,
     IDENTITY_BRIDGE_SCIM_TOKEN: '',
     IDENTITY_BRIDGE_DEMO: '',
+    IB_BENCH_WITH_INDEXES: options.withIndexes ? '1' : '',
+    IB_BENCH_WAL: options.wal ? '1' : '',
   });
   const { port, call } = server;
   const result = { size, db: server.client, bootSeconds: (performance.now() - bootStarted) / 1000, metrics: {}, traces: {} };
@@ -275,7 +339,7 @@ async function runSize(size, pg) {
         };
       };
     };
-    result.metrics.create = await runLoad(port, { concurrency: options.concurrency, next: createNext(0, createCount) });
+    result.metrics.create = await measureOnce(server, { next: createNext(0, createCount) });
     nextCreate = createCount;
     log(`created ${createCount} users via SCIM POST: ${fmt(result.metrics.create.rps)} users/s, p50 ${fmt(result.metrics.create.p50)} ms`);
     if (result.metrics.create.errors) throw new Error(`create: ${result.metrics.create.errors} errors, first: ${result.metrics.create.firstError}`);
@@ -294,6 +358,7 @@ async function runSize(size, pg) {
 
     const scenarios = {
       floor: () => ({ path: '/api/floor', headers: { authorization: `Bearer ${FLOOR_TOKEN}` } }),
+      scimFloor: () => ({ path: `${BASE}/ServiceProviderConfig`, headers: scimHeaders }),
       userName: () => ({ path: `${BASE}/Users?filter=${q(`userName eq "user${randomIndex(size)}@bench.example.com"`)}`, headers: scimHeaders }),
       externalId: () => ({ path: `${BASE}/Users?filter=${q(`externalId eq "ext-${randomIndex(size)}"`)}`, headers: scimHeaders }),
       getById: () => ({ path: `${BASE}/Users/${scimIds[randomIndex(size)]}`, headers: scimHeaders }),
@@ -321,26 +386,20 @@ async function runSize(size, pg) {
     }
 
     for (const [name, next] of Object.entries(scenarios)) {
-      const metric = await measure(port, next);
+      const metric = await measure(server, next);
       result.metrics[name] = metric;
-      log(`${name.padEnd(10)} ${fmt(metric.rps, 0).padStart(7)} req/s  p50 ${fmt(metric.p50, 2)} ms  p99 ${fmt(metric.p99, 2)} ms${metric.errors ? `  ERRORS ${metric.errors}: ${metric.firstError}` : ''}`);
+      log(`${name.padEnd(10)} ${fmt(metric.rps, 0).padStart(7)} req/s  p50 ${fmt(metric.p50, 2)} ms  p99 ${fmt(metric.p99, 2)} ms  other CPU ${fmt(metric.cpu.other, 2)}${metric.attempts > 1 ? ` (${metric.attempts} runs)` : ''}${metric.errors ? `  ERRORS ${metric.errors}: ${metric.firstError}` : ''}`);
     }
 
     result.groups = await groupMemberAdds(port, size, scimIds, log, call, result);
 
-    // Create throughput again, now that the table holds `size` users (users size..size+999).
-    const extra = Math.min(1000, options.create);
-    const scimIdsTail = [];
+    // Create throughput again, now that the table holds `size` users (users size, size + 1, …), for --duration s.
     let nextExtra = size;
-    result.metrics.createAtSize = await runLoad(port, {
-      concurrency: options.concurrency,
-      next: () => {
-        if (nextExtra >= size + extra) return null;
-        const index = nextExtra++;
-        return { method: 'POST', path: `${BASE}/Users`, headers: scimWriteHeaders, body: userBody(index), expect: 201, onBody: (text) => scimIdsTail.push(JSON.parse(text).id) };
-      },
+    result.metrics.createAtSize = await measureOnce(server, {
+      durationMs: options.duration * 1000,
+      next: () => ({ method: 'POST', path: `${BASE}/Users`, headers: scimWriteHeaders, body: userBody(nextExtra++), expect: 201 }),
     });
-    log(`created ${extra} more users at ${fmtInt(size)}: ${fmt(result.metrics.createAtSize.rps)} users/s`);
+    log(`created ${result.metrics.createAtSize.requests} more users at ${fmtInt(size)}: ${fmt(result.metrics.createAtSize.rps)} users/s, p50 ${fmt(result.metrics.createAtSize.p50)} ms`);
   } finally {
     await call('stop').catch(() => {});
     await new Promise((done) => (server.child.exitCode !== null ? done() : server.child.once('exit', done)));
@@ -410,6 +469,7 @@ async function groupMemberAdds(port, size, scimIds, log, call, result) {
 // ----------------------------------------------------------------------------------------------- report
 const LABELS = {
   floor: '(a) floor GET /api/floor',
+  scimFloor: "(a') SCIM GET /ServiceProviderConfig",
   userName: '(b) filter userName eq',
   externalId: '(c) filter externalId eq',
   getById: '(d) GET /Users/{id}',
@@ -422,16 +482,16 @@ const LABELS = {
 
 function printTable(result) {
   const floor = result.metrics.floor?.rps;
-  const rows = [['metric', 'req/s', 'p50 ms', 'p99 ms', '× floor', 'requests', 'errors']];
+  const rows = [['metric', 'req/s', 'p50 ms', 'p99 ms', '× floor', 'requests', 'errors', 'other CPU']];
   for (const [key, label] of Object.entries(LABELS)) {
     const m = result.metrics[key];
     if (!m) continue;
-    rows.push([label, fmt(m.rps, 0), fmt(m.p50, 2), fmt(m.p99, 2), key === 'floor' ? '1.00' : fmt(m.rps / floor, 2), fmtInt(m.requests), String(m.errors)]);
+    rows.push([label, fmt(m.rps, 0), fmt(m.p50, 2), fmt(m.p99, 2), key === 'floor' ? '1.00' : fmt(m.rps / floor, 2), fmtInt(m.requests), String(m.errors), fmt(m.cpu?.other, 2)]);
   }
   const g = result.groups;
   if (g) {
-    rows.push([`(g) add 100 members, group at 0`, '', fmt(g.zero.p50, 2), fmt(g.zero.max, 2) + ' (max)', '', String(g.zero.samples), '0']);
-    rows.push([`(g) add 100 members, group at ${fmtInt(g.fill)}`, '', fmt(g.full.p50, 2), fmt(g.full.max, 2) + ' (max)', '', String(g.full.samples), '0']);
+    rows.push([`(g) add 100 members, group at 0`, '', fmt(g.zero.p50, 2), fmt(g.zero.max, 2) + ' (max)', '', String(g.zero.samples), '0', '']);
+    if (g.fill > 0) rows.push([`(g) add 100 members, group at ${fmtInt(g.fill)}`, '', fmt(g.full.p50, 2), fmt(g.full.max, 2) + ' (max)', '', String(g.full.samples), '0', '']);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   const line = (row) => `| ${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`;
@@ -452,7 +512,7 @@ function traceSummary(result) {
     const statements = trace.queries.length;
     const scans = trace.queries
       .filter((query) => query.plan && COSTLY_PLAN.test(query.plan))
-      .map((query) => `      ${query.sql.slice(0, 220)}\n        plan: ${query.plan.replace(/\n/g, ' | ')}`);
+      .map((query) => `      ${query.sql.replace(/^select (distinct )?.*? from /, 'select … from ').slice(0, 160)}\n        plan: ${query.plan.replace(/\n/g, ' | ')}`);
     lines.push(`  ${name.padEnd(11)} ${statements} SQL statements${scans.length ? `; scans/sorts:\n${scans.join('\n')}` : ''}`);
   }
   return lines.join('\n');
@@ -513,7 +573,7 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 for (const result of results) {
   const text = Object.entries(result.traces)
     .map(([name, trace]) => `=== ${name} (HTTP ${trace.status}, ${trace.queries.length} statements)\n` +
-      trace.queries.map((query, k) => `[${k + 1}] ${query.sql}\n    bindings: ${JSON.stringify(query.bindings).slice(0, 300)}\n    plan: ${(query.plan ?? '(not a select)').replace(/\n/g, '\n          ')}`).join('\n'))
+      trace.queries.map((query, k) => `[${k + 1}] +${query.at.toFixed(2)} ms, ${query.ms === null ? '?' : query.ms.toFixed(2)} ms: ${query.sql}\n    bindings: ${JSON.stringify(query.bindings).slice(0, 300)}\n    plan: ${(query.plan ?? '(not a select)').replace(/\n/g, '\n          ')}`).join('\n'))
     .join('\n\n');
   writeFileSync(join(options.out, `trace-${options.db}-${result.size}-${stamp}.txt`), `${text}\n`);
 }

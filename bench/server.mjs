@@ -13,8 +13,9 @@
  *   Answers the new users' SCIM ids.
  * - checkSeedShape { index }: compares what the plugin stored for a SCIM-created user with what `seed`
  *   would have written for it (so seeded rows are indistinguishable from provisioned ones).
- * - trace { on }: starts capturing SQL statements; `on: false` stops and answers them, each with the
- *   database's own plan (SQLite EXPLAIN QUERY PLAN / PostgreSQL EXPLAIN).
+ * - trace { on, plans }: starts capturing SQL statements; `on: false` stops and answers them, each with
+ *   its time and (unless `plans: false`) the database's own plan (SQLite EXPLAIN QUERY PLAN / PostgreSQL
+ *   EXPLAIN).
  * - stop: destroys Strapi and exits.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -46,6 +47,26 @@ const strapi = await createStrapi({ appDir, distDir: appDir, autoReload: false, 
 await new Promise((done) => strapi.server.listen(Number(process.env.IB_BENCH_PORT ?? 0), '127.0.0.1', done));
 const { port } = strapi.server.httpServer.address();
 const isPostgres = strapi.db.dialect.client === 'postgres';
+
+/**
+ * Diagnostics only (bench --with-indexes): the indexes this benchmark found missing, created after Strapi's
+ * schema sync, to show what declaring them in server/src/content-types/index.ts would change.
+ */
+const SUGGESTED_INDEXES = [
+  'CREATE UNIQUE INDEX IF NOT EXISTS bench_ib_identities_scim_uq ON ib_identities (directory_id, scim_id)',
+  'CREATE INDEX IF NOT EXISTS bench_ib_identities_page_idx ON ib_identities (directory_id, id)',
+  'CREATE UNIQUE INDEX IF NOT EXISTS bench_ib_groups_scim_uq ON ib_groups (directory_id, scim_id)',
+  'CREATE INDEX IF NOT EXISTS bench_ib_groups_page_idx ON ib_groups (directory_id, id)',
+  'CREATE UNIQUE INDEX IF NOT EXISTS bench_ib_tokens_digest_uq ON ib_tokens (secret_digest)',
+];
+if (process.env.IB_BENCH_WITH_INDEXES === '1') {
+  for (const statement of SUGGESTED_INDEXES) await strapi.db.connection.raw(statement);
+}
+/** Diagnostics only (bench --wal): SQLite in WAL mode with synchronous=NORMAL instead of Strapi's defaults. */
+if (process.env.IB_BENCH_WAL === '1' && !isPostgres) {
+  await strapi.db.connection.raw('PRAGMA journal_mode = WAL');
+  await strapi.db.connection.raw('PRAGMA synchronous = NORMAL');
+}
 
 async function seed(from, to) {
   const started = performance.now();
@@ -123,6 +144,12 @@ async function seed(from, to) {
   return { scimIds, ms: performance.now() - started };
 }
 
+/** JSON with sorted keys (PostgreSQL's jsonb does not keep key order). */
+const canonical = (value) =>
+  JSON.stringify(value, (_key, item) =>
+    item && typeof item === 'object' && !Array.isArray(item) ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => a.localeCompare(b))) : item
+  );
+
 async function checkSeedShape(index) {
   const body = userBody(index);
   const row = await strapi.db
@@ -132,7 +159,7 @@ async function checkSeedShape(index) {
   const expected = storedUserData(index);
   const expectedColumns = userColumns(expected);
   const problems = [];
-  if (JSON.stringify(row.data) !== JSON.stringify(expected)) problems.push(`data: stored ${JSON.stringify(row.data)} vs seed ${JSON.stringify(expected)}`);
+  if (canonical(row.data) !== canonical(expected)) problems.push(`data: stored ${JSON.stringify(row.data)} vs seed ${JSON.stringify(expected)}`);
   for (const [key, value] of Object.entries(expectedColumns)) {
     if (row[key] !== value) problems.push(`${key}: stored ${JSON.stringify(row[key])} vs seed ${JSON.stringify(value)}`);
   }
@@ -146,7 +173,17 @@ async function checkSeedShape(index) {
 }
 
 let captured = null;
-const onQuery = (query) => captured?.push({ sql: query.sql, bindings: query.bindings ?? [] });
+let started = new Map();
+const onQuery = (query) => {
+  if (!captured) return;
+  const entry = { sql: query.sql, bindings: query.bindings ?? [], at: performance.now(), ms: null };
+  captured.push(entry);
+  if (query.__knexQueryUid) started.set(query.__knexQueryUid, entry);
+};
+const onResponse = (_response, query) => {
+  const entry = query?.__knexQueryUid && started.get(query.__knexQueryUid);
+  if (entry) entry.ms = performance.now() - entry.at;
+};
 
 async function explain(query) {
   if (!/^\s*select/i.test(query.sql)) return null;
@@ -159,18 +196,25 @@ async function explain(query) {
   return rows.map((row) => row.detail).join('\n');
 }
 
-async function trace(on) {
+async function trace(on, plans = true) {
   if (on) {
     captured = [];
+    started = new Map();
     strapi.db.connection.on('query', onQuery);
+    strapi.db.connection.on('query-response', onResponse);
     return {};
   }
   strapi.db.connection.off('query', onQuery);
+  strapi.db.connection.off('query-response', onResponse);
   const queries = captured ?? [];
   captured = null;
-  const withPlans = [];
-  for (const query of queries) withPlans.push({ ...query, plan: await explain(query).catch((error) => `EXPLAIN failed: ${error.message}`) });
-  return { queries: withPlans };
+  const t0 = queries[0]?.at ?? 0;
+  const result = [];
+  for (const query of queries) {
+    const plan = plans ? await explain(query).catch((error) => `EXPLAIN failed: ${error.message}`) : undefined;
+    result.push({ ...query, at: query.at - t0, plan });
+  }
+  return { queries: result };
 }
 
 process.on('message', async (message) => {
@@ -179,7 +223,7 @@ process.on('message', async (message) => {
     let result;
     if (cmd === 'seed') result = await seed(message.from, message.to);
     else if (cmd === 'checkSeedShape') result = await checkSeedShape(message.index);
-    else if (cmd === 'trace') result = await trace(message.on);
+    else if (cmd === 'trace') result = await trace(message.on, message.plans !== false);
     else if (cmd === 'stop') {
       await strapi.destroy();
       process.send({ id, ok: true }, () => process.exit(0));

@@ -42,9 +42,10 @@ if (pluginBuilt === 0 || newest(join(root, 'server')) > pluginBuilt || newest(jo
 }
 
 const adminBuild = join(playground, 'dist', 'build');
-if (newest(adminBuild) === 0 || newest(join(root, 'dist')) > newest(adminBuild)) {
+const appSources = Math.max(newest(join(playground, 'config')), newest(join(playground, 'src')));
+if (newest(adminBuild) === 0 || newest(join(root, 'dist')) > newest(adminBuild) || appSources > newest(adminBuild)) {
   console.log('Building the admin panel (about a minute)…');
-  run(join(root, 'node_modules', '.bin', 'strapi'), ['build', '--minify=false'], playground);
+  run(join(root, 'node_modules', '.bin', 'strapi'), ['build'], playground);
 }
 
 const env = {

@@ -1,4 +1,12 @@
+const fs = require('fs');
 const path = require('path');
+
+/** The playground folder, whether this file runs from config/ or compiled from dist/config/. */
+const appRoot = () => {
+  let dir = path.resolve(__dirname, '..');
+  if (path.basename(dir) === 'dist' && fs.existsSync(path.join(dir, '..', 'package.json'))) dir = path.dirname(dir);
+  return dir;
+};
 
 /** SQLite by default; PostgreSQL when DATABASE_CLIENT=postgres (DATABASE_URL or DATABASE_HOST/PORT/NAME/USERNAME/PASSWORD). */
 module.exports = ({ env }) => {
@@ -24,7 +32,7 @@ module.exports = ({ env }) => {
   return {
     connection: {
       client: 'sqlite',
-      connection: { filename: path.resolve(__dirname, '..', env('DATABASE_FILENAME', '.tmp/data.db')) },
+      connection: { filename: path.resolve(appRoot(), env('DATABASE_FILENAME', '.tmp/data.db')) },
       useNullAsDefault: true,
     },
   };

@@ -26,6 +26,17 @@ const deepMerge = (base, extra) => {
   return result;
 };
 
+/** The repository root (this config also runs compiled from playground/dist/config). */
+const repositoryRoot = () => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'strapi-server.js'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('identity-bridge playground: cannot find the plugin repository root');
+    dir = parent;
+  }
+  return dir;
+};
+
 module.exports = ({ env }) => {
   const base = { scim: {} };
   const fromFile = readConfigFile(env('IDENTITY_BRIDGE_CONFIG'));
@@ -35,6 +46,6 @@ module.exports = ({ env }) => {
     config.tokens = [...(config.tokens || []), { name: 'IDENTITY_BRIDGE_SCIM_TOKEN', secret: env('IDENTITY_BRIDGE_SCIM_TOKEN') }];
   }
   return {
-    'identity-bridge': { enabled: true, resolve: path.resolve(__dirname, '..', '..'), config },
+    'identity-bridge': { enabled: true, resolve: repositoryRoot(), config },
   };
 };
