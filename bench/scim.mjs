@@ -13,7 +13,7 @@
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -173,27 +173,58 @@ async function runLoad(port, { concurrency, durationMs = Infinity, next }) {
  * shared, so "other" tells whether a figure was taken on a quiet machine.
  */
 const TICK_MS = 10; // USER_HZ = 100 on Linux
+/** [ppid, utime + stime] of a process, from /proc/<pid>/stat. */
+function procStat(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const g = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return [Number(g[1]), Number(g[11]) + Number(g[12])];
+}
+/** The PostgreSQL postmaster listening on `port` on this machine, if any (its backends are its children). */
+function findPostmaster(port) {
+  try {
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      let argv;
+      try { argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { continue; }
+      if (!/postgres$/.test(argv[0] ?? '')) continue;
+      const p = argv.indexOf('-p');
+      if ((p >= 0 && argv[p + 1] === String(port)) || argv.includes(`-p ${port}`)) return Number(pid);
+    }
+  } catch {}
+  return null;
+}
+/** CPU jiffies of the postmaster and its backends. */
+function postgresJiffies(postmaster) {
+  if (!postmaster) return 0;
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const [ppid, jiffies] = procStat(pid);
+      if (Number(pid) === postmaster || ppid === postmaster) total += jiffies;
+    } catch {}
+  }
+  return total;
+}
+let postmasterPid = null;
 function readJiffies(pid) {
   try {
     const [cpu] = readFileSync('/proc/stat', 'utf8').split('\n');
     const f = cpu.trim().split(/\s+/).slice(1).map(Number);
     const busy = f[0] + f[1] + f[2] + f[5] + f[6] + (f[7] ?? 0); // user nice system irq softirq steal
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const g = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { busy, server: Number(g[11]) + Number(g[12]), client: process.cpuUsage(), at: performance.now() };
+    return { busy, server: procStat(pid)[1], db: postgresJiffies(postmasterPid), client: process.cpuUsage(), at: performance.now() };
   } catch {
     return null; // not Linux: no accounting
   }
 }
 function cpuSince(start, pid) {
   const end = start && readJiffies(pid);
-  if (!end) return { server: NaN, client: NaN, other: NaN };
+  if (!end) return { server: NaN, db: NaN, client: NaN, other: NaN };
   const wallMs = end.at - start.at;
   const client = process.cpuUsage(start.client);
   const serverCores = ((end.server - start.server) * TICK_MS) / wallMs;
+  const dbCores = ((end.db - start.db) * TICK_MS) / wallMs;
   const clientCores = (client.user + client.system) / 1000 / wallMs;
   const busyCores = ((end.busy - start.busy) * TICK_MS) / wallMs;
-  return { server: serverCores, client: clientCores, other: Math.max(0, busyCores - serverCores - clientCores) };
+  return { server: serverCores, db: dbCores, client: clientCores, other: Math.max(0, busyCores - serverCores - dbCores - clientCores) };
 }
 
 let retriesLeft = options.retries;
@@ -482,16 +513,17 @@ const LABELS = {
 
 function printTable(result) {
   const floor = result.metrics.floor?.rps;
-  const rows = [['metric', 'req/s', 'p50 ms', 'p99 ms', '× floor', 'requests', 'errors', 'other CPU']];
+  const withDb = result.db === 'postgres';
+  const rows = [['metric', 'req/s', 'p50 ms', 'p99 ms', '× floor', 'requests', 'errors', ...(withDb ? ['PG CPU'] : []), 'other CPU']];
   for (const [key, label] of Object.entries(LABELS)) {
     const m = result.metrics[key];
     if (!m) continue;
-    rows.push([label, fmt(m.rps, 0), fmt(m.p50, 2), fmt(m.p99, 2), key === 'floor' ? '1.00' : fmt(m.rps / floor, 2), fmtInt(m.requests), String(m.errors), fmt(m.cpu?.other, 2)]);
+    rows.push([label, fmt(m.rps, 0), fmt(m.p50, 2), fmt(m.p99, 2), key === 'floor' ? '1.00' : fmt(m.rps / floor, 2), fmtInt(m.requests), String(m.errors), ...(withDb ? [fmt(m.cpu?.db, 2)] : []), fmt(m.cpu?.other, 2)]);
   }
   const g = result.groups;
   if (g) {
-    rows.push([`(g) add 100 members, group at 0`, '', fmt(g.zero.p50, 2), fmt(g.zero.max, 2) + ' (max)', '', String(g.zero.samples), '0', '']);
-    if (g.fill > 0) rows.push([`(g) add 100 members, group at ${fmtInt(g.fill)}`, '', fmt(g.full.p50, 2), fmt(g.full.max, 2) + ' (max)', '', String(g.full.samples), '0', '']);
+    rows.push([`(g) add 100 members, group at 0`, '', fmt(g.zero.p50, 2), fmt(g.zero.max, 2) + ' (max)', '', String(g.zero.samples), '0', ...(withDb ? [''] : []), '']);
+    if (g.fill > 0) rows.push([`(g) add 100 members, group at ${fmtInt(g.fill)}`, '', fmt(g.full.p50, 2), fmt(g.full.max, 2) + ' (max)', '', String(g.full.samples), '0', ...(withDb ? [''] : []), '']);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   const line = (row) => `| ${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`;
@@ -556,6 +588,11 @@ const runStarted = performance.now();
 console.log(`SCIM benchmark: sizes ${options.users.map(fmtInt).join(', ')}; ${options.db}; ${options.concurrency} connections; ${options.duration} s per metric (+${options.warmup} s warm-up)`);
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`);
 const pg = options.db === 'postgres' ? await postgresServer() : null;
+if (pg) {
+  const port = pg.port ?? Number(new URL(pg.url).port || 5432);
+  postmasterPid = findPostmaster(port);
+  console.log(postmasterPid ? `PostgreSQL server: pid ${postmasterPid}, port ${port} (its CPU is counted as the database's, not "other")` : 'PostgreSQL server: not on this machine or not found (its CPU, if local, shows as "other")');
+}
 const results = [];
 try {
   for (const size of options.users) results.push(await runSize(size, pg));

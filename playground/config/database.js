@@ -34,6 +34,15 @@ module.exports = ({ env }) => {
       client: 'sqlite',
       connection: { filename: path.resolve(appRoot(), env('DATABASE_FILENAME', '.tmp/data.db')) },
       useNullAsDefault: true,
+      // WAL lets readers run while a write commits, and synchronous=NORMAL is durable across application
+      // crashes: the usual settings for SQLite behind a server. Strapi keeps its own pragmas alongside.
+      pool: {
+        afterCreate(connection, done) {
+          connection.pragma('journal_mode = WAL');
+          connection.pragma('synchronous = NORMAL');
+          done(null, connection);
+        },
+      },
     },
   };
 };

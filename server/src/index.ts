@@ -12,6 +12,7 @@ import routes from './routes';
 import services from './services';
 import { registerActions } from './permissions';
 import { pluginContext } from './plugin-context';
+import { registerAdminEmailIndex } from './strapi/admin-users';
 import { createScimMiddleware } from './scim-http';
 import type { Strapi } from './strapi/types';
 
@@ -42,6 +43,7 @@ async function pruneProvisioningLog(strapi: Strapi) {
 
 export default {
   register({ strapi }: { strapi: Strapi }) {
+    registerAdminEmailIndex(strapi);
     const context = pluginContext(strapi);
     strapi.server.use(
       createScimMiddleware({

@@ -67,45 +67,54 @@ async function explain(query: CapturedQuery): Promise<string> {
 
 const TABLE_SCAN = isPostgres ? /Seq Scan on ib_/ : /^SCAN ib_/m;
 
-const userFilters = [
-  'id eq "00000000-0000-4000-8000-000000000000"',
-  'userName eq "user3@example.com"',
-  'externalId eq "ext-3"',
-  'displayName eq "User 3"',
-  'emails.value eq "user3@example.com"',
-  'emails[type eq "work"].value eq "user3@example.com"',
-  'active eq false',
-  'meta.lastModified gt "2000-01-01T00:00:00Z"',
-  'userName eq "user3@example.com" or externalId eq "ext-4"',
+/** An index condition on `column`: the database seeks to the rows instead of filtering a walk over them. */
+const seeksOn = (column: string) =>
+  isPostgres ? new RegExp(`Index Cond: [^\\n]*\\b${column}\\b`) : new RegExp(`USING (COVERING )?INDEX \\w+ \\([^)]*\\b${column}\\b`);
+
+/** Each filter, and the columns the database must seek on to answer it. */
+const userFilters: [string, string[]][] = [
+  ['id eq "00000000-0000-4000-8000-000000000000"', ['scim_id']],
+  ['userName eq "user3@example.com"', ['user_name_lower']],
+  ['externalId eq "ext-3"', ['external_id']],
+  ['displayName eq "User 3"', ['display_name_lower']],
+  ['emails.value eq "user3@example.com"', ['value_lower']],
+  ['emails[type eq "work"].value eq "user3@example.com"', ['value_lower']],
+  ['active eq false', ['active']],
+  ['meta.lastModified gt "2000-01-01T00:00:00Z"', ['updated_at']],
+  ['userName eq "user3@example.com" or externalId eq "ext-4"', ['user_name_lower', 'external_id']],
 ];
 
-describe('filters become indexed queries', () => {
-  test.each(userFilters)('Users: %s', async (filter) => {
-    const queries = await captureQueries(async () => {
-      const reply = await scim.get('/Users?filter=' + encodeURIComponent(filter));
-      expect(reply.status).toBe(200);
-    });
-    expect(queries.length).toBeGreaterThan(0);
-    for (const query of queries) {
-      const plan = await explain(query);
-      expect({ sql: query.sql, plan }).toEqual({ sql: query.sql, plan: expect.not.stringMatching(TABLE_SCAN) });
-    }
+async function expectIndexedAnswer(path: string, columns: string[]) {
+  const queries = await captureQueries(async () => {
+    const reply = await scim.get(path);
+    expect(reply.status).toBe(200);
   });
+  expect(queries.length).toBeGreaterThan(0);
+  const plans: string[] = [];
+  for (const query of queries) {
+    const plan = await explain(query);
+    plans.push(plan);
+    expect({ sql: query.sql, plan }).toEqual({ sql: query.sql, plan: expect.not.stringMatching(TABLE_SCAN) });
+  }
+  for (const column of columns) expect({ column, plans }).toEqual({ column, plans: expect.arrayContaining([expect.stringMatching(seeksOn(column))]) });
+}
 
-  test.each(['displayName eq "Indexed group"', 'externalId eq "g-1"', 'members.value eq "00000000-0000-4000-8000-000000000000"'])(
-    'Groups: %s',
-    async (filter) => {
-      const queries = await captureQueries(async () => {
-        const reply = await scim.get('/Groups?excludedAttributes=members&filter=' + encodeURIComponent(filter));
-        expect(reply.status).toBe(200);
-      });
-      expect(queries.length).toBeGreaterThan(0);
-      for (const query of queries) {
-        const plan = await explain(query);
-        expect({ sql: query.sql, plan }).toEqual({ sql: query.sql, plan: expect.not.stringMatching(TABLE_SCAN) });
-      }
-    }
+describe('filters become indexed queries', () => {
+  test.each(userFilters)('Users: %s', (filter, columns) => expectIndexedAnswer('/Users?filter=' + encodeURIComponent(filter), columns));
+
+  test.each([
+    ['displayName eq "Indexed group"', ['display_name_lower']],
+    ['externalId eq "g-1"', ['external_id']],
+    ['members.value eq "00000000-0000-4000-8000-000000000000"', ['scim_id']],
+  ] as [string, string[]][])('Groups: %s', (filter, columns) =>
+    expectIndexedAnswer('/Groups?excludedAttributes=members&filter=' + encodeURIComponent(filter), columns)
   );
+
+  test('get by id and an unfiltered page seek on the id columns', async () => {
+    const first = (await scim.get('/Users?count=1')).body.Resources[0];
+    await expectIndexedAnswer(`/Users/${first.id}`, ['scim_id', 'identity_id']);
+    await expectIndexedAnswer('/Users?startIndex=15&count=5', ['directory_id']);
+  });
 
   test('excludedAttributes=members never reads the membership table (Entra queries groups this way)', async () => {
     const queries = await captureQueries(async () => {

@@ -11,6 +11,7 @@ const directory = defineStorageType({
     description: text(),
     isDefault: boolean(false),
   },
+  indexes: [{ name: 'ib_directories_name_uq', columns: ['name'], type: 'unique' }],
 });
 
 /** A SCIM bearer token. Only a SHA-256 digest of the secret is kept; the secret is shown once. */
@@ -29,7 +30,10 @@ const token = defineStorageType({
     lastUsedAt: datetime(),
     revokedAt: datetime(),
   },
-  indexes: [{ name: 'ib_tokens_directory_idx', columns: ['directory_id'] }],
+  indexes: [
+    { name: 'ib_tokens_digest_uq', columns: ['secret_digest'], type: 'unique' },
+    { name: 'ib_tokens_directory_idx', columns: ['directory_id'] },
+  ],
 });
 
 /** A SCIM User. `data` holds the canonical SCIM attributes; the columns are the indexed projections of it. */
@@ -52,7 +56,12 @@ const identity = defineStorageType({
     adminUserId: integer(),
   },
   indexes: [
+    // `unique: true` on an attribute is validation only in Strapi 5: uniqueness the database must enforce,
+    // and every look-up column, needs an index declared here.
+    { name: 'ib_identities_scim_id_uq', columns: ['scim_id'], type: 'unique' },
     { name: 'ib_identities_username_uq', columns: ['directory_id', 'user_name_lower'], type: 'unique' },
+    // Lists page in primary-key order within a directory; this index walks that order without sorting.
+    { name: 'ib_identities_directory_order_idx', columns: ['directory_id', 'id'] },
     { name: 'ib_identities_external_idx', columns: ['directory_id', 'external_id'] },
     { name: 'ib_identities_display_idx', columns: ['directory_id', 'display_name_lower'] },
     { name: 'ib_identities_email_idx', columns: ['email_lower'] },
@@ -98,7 +107,9 @@ const group = defineStorageType({
     version: integer({ default: 1 }),
   },
   indexes: [
+    { name: 'ib_groups_scim_id_uq', columns: ['scim_id'], type: 'unique' },
     { name: 'ib_groups_display_uq', columns: ['directory_id', 'display_name_lower'], type: 'unique' },
+    { name: 'ib_groups_directory_order_idx', columns: ['directory_id', 'id'] },
     { name: 'ib_groups_external_idx', columns: ['directory_id', 'external_id'] },
     { name: 'ib_groups_modified_idx', columns: ['directory_id', 'updated_at'] },
   ],

@@ -54,6 +54,19 @@ async function resolveLookups<Row>(where: unknown, source: SearchSource<Row>, li
   return where;
 }
 
+/**
+ * Restricts a filter's condition to the caller's directory. The directory condition is copied into each
+ * branch of a top-level `$or`, so that `(dir AND userName) OR (dir AND externalId)` reaches the databases
+ * as two index seeks; written as `dir AND (userName OR externalId)` they walk the whole directory instead.
+ */
+export function withinScope(scope: Record<string, unknown>, where: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(where);
+  if (keys.length === 1 && keys[0] === '$or' && Array.isArray(where.$or)) {
+    return { $or: where.$or.map((branch: unknown) => withinScope(scope, branch as Record<string, unknown>)) };
+  }
+  return { $and: [scope, where] };
+}
+
 export async function search<Row>(source: SearchSource<Row>, request: SearchRequest): Promise<SearchResult<Row>> {
   const offset = request.startIndex - 1;
   let where: Record<string, unknown> = request.scope;
@@ -65,7 +78,7 @@ export async function search<Row>(source: SearchSource<Row>, request: SearchRequ
     residual = plan.residual;
     if (plan.where) {
       const resolved = (await resolveLookups(plan.where, source, request.maxCandidates)) as Record<string, unknown>;
-      where = { $and: [request.scope, resolved] };
+      where = withinScope(request.scope, resolved);
     }
   }
 

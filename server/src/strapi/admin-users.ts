@@ -9,6 +9,21 @@ import type { AdminRole, AdminUser, Strapi } from './types';
 export const SUPER_ADMIN_CODE = 'strapi-super-admin';
 const ADMIN_USER_UID = 'admin::user';
 const ADMIN_ROLE_UID = 'admin::role';
+const ROLE_CACHE_MS = 5_000;
+
+/**
+ * Strapi declares `admin::user.email` unique but creates no index for it, so every look-up by email
+ * scans the admin users. Provisioning looks admin users up by email on every create; with 100k people
+ * that scan dominates. This adds the index to Strapi's model during `register`, before the schema sync,
+ * so Strapi itself creates and owns it. (Strapi's own login benefits too.)
+ */
+export function registerAdminEmailIndex(strapi: Strapi): void {
+  const contentType = strapi.contentType(ADMIN_USER_UID as never) as unknown as { indexes?: { name: string; columns: string[] }[] } | undefined;
+  if (!contentType) return;
+  const indexes = contentType.indexes ?? [];
+  if (indexes.some((index) => index.name === 'ib_admin_users_email_idx')) return;
+  contentType.indexes = [...indexes, { name: 'ib_admin_users_email_idx', columns: ['email'] }];
+}
 
 export interface AdminUserAttributes {
   email: string;
@@ -30,15 +45,26 @@ export function createAdminUsersAdapter(strapi: Strapi) {
   const findById = (id: number): Promise<AdminUser | null> =>
     strapi.db.query(ADMIN_USER_UID).findOne({ where: { id }, populate: ['roles'] }) as Promise<AdminUser | null>;
 
-  /** Admin emails are unique; Strapi's service does not lower-case them, so we always store and search lower-case. */
+  /**
+   * Admin emails are stored lower-case (Strapi's admin API lower-cases them, and so do we), so an exact
+   * match on the lower-cased address finds them through the email index registered below — a
+   * case-insensitive `$eqi` would scan every admin user on each provisioning request.
+   */
   const findByEmail = (email: string): Promise<AdminUser | null> =>
     strapi.db
       .query(ADMIN_USER_UID)
-      .findOne({ where: { email: { $eqi: email } }, populate: ['roles'] }) as Promise<AdminUser | null>;
+      .findOne({ where: { email: email.toLowerCase() }, populate: ['roles'] }) as Promise<AdminUser | null>;
 
-  const findRole = async (codeOrName: string): Promise<AdminRole | null> =>
-    ((await strapi.db.query(ADMIN_ROLE_UID).findOne({ where: { code: codeOrName } })) ??
+  /** Roles change rarely and are looked up on every create: keep them for a few seconds. */
+  const roleCache = new Map<string, { role: AdminRole | null; until: number }>();
+  const findRole = async (codeOrName: string): Promise<AdminRole | null> => {
+    const cached = roleCache.get(codeOrName);
+    if (cached && cached.until > Date.now()) return cached.role;
+    const role = ((await strapi.db.query(ADMIN_ROLE_UID).findOne({ where: { code: codeOrName } })) ??
       (await strapi.db.query(ADMIN_ROLE_UID).findOne({ where: { name: codeOrName } }))) as AdminRole | null;
+    roleCache.set(codeOrName, { role, until: Date.now() + ROLE_CACHE_MS });
+    return role;
+  };
 
   const countActiveSuperAdmins = async (): Promise<number> =>
     strapi.db.query(ADMIN_USER_UID).count({ where: { isActive: true, roles: { code: SUPER_ADMIN_CODE } } });
