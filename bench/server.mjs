@@ -48,25 +48,6 @@ await new Promise((done) => strapi.server.listen(Number(process.env.IB_BENCH_POR
 const { port } = strapi.server.httpServer.address();
 const isPostgres = strapi.db.dialect.client === 'postgres';
 
-/**
- * Diagnostics only (bench --with-indexes): the indexes this benchmark found missing, created after Strapi's
- * schema sync, to show what declaring them in server/src/content-types/index.ts would change.
- */
-const SUGGESTED_INDEXES = [
-  'CREATE UNIQUE INDEX IF NOT EXISTS bench_ib_identities_scim_uq ON ib_identities (directory_id, scim_id)',
-  'CREATE INDEX IF NOT EXISTS bench_ib_identities_page_idx ON ib_identities (directory_id, id)',
-  'CREATE UNIQUE INDEX IF NOT EXISTS bench_ib_groups_scim_uq ON ib_groups (directory_id, scim_id)',
-  'CREATE INDEX IF NOT EXISTS bench_ib_groups_page_idx ON ib_groups (directory_id, id)',
-  'CREATE UNIQUE INDEX IF NOT EXISTS bench_ib_tokens_digest_uq ON ib_tokens (secret_digest)',
-];
-if (process.env.IB_BENCH_WITH_INDEXES === '1') {
-  for (const statement of SUGGESTED_INDEXES) await strapi.db.connection.raw(statement);
-}
-/** Diagnostics only (bench --wal): SQLite in WAL mode with synchronous=NORMAL instead of Strapi's defaults. */
-if (process.env.IB_BENCH_WAL === '1' && !isPostgres) {
-  await strapi.db.connection.raw('PRAGMA journal_mode = WAL');
-  await strapi.db.connection.raw('PRAGMA synchronous = NORMAL');
-}
 
 async function seed(from, to) {
   const started = performance.now();

@@ -35,6 +35,21 @@ async function registerDeclaredTokens(strapi: Strapi) {
   }
 }
 
+/**
+ * Rules declared in configuration were checked for shape at register; now that the database is up, check
+ * that the roles they grant exist — failing closed, as a typo in a role code would silently grant nothing.
+ */
+async function checkDeclaredMapping(strapi: Strapi) {
+  const { config: pluginConfig } = pluginContext(strapi);
+  if (!pluginConfig.mapping) return;
+  const admin = strapi.plugin(PLUGIN_ID).service('admin') as { validateMapping(input: unknown): Promise<unknown> };
+  try {
+    await admin.validateMapping(pluginConfig.mapping);
+  } catch (error) {
+    throw new Error(`[${PLUGIN_ID}] invalid mapping in the plugin configuration — ${(error as Error).message}`);
+  }
+}
+
 async function pruneProvisioningLog(strapi: Strapi) {
   const admin = strapi.plugin(PLUGIN_ID).service('admin') as { pruneProvisioningLog(): Promise<number> };
   const removed = await admin.pruneProvisioningLog();
@@ -58,6 +73,8 @@ export default {
   async bootstrap({ strapi }: { strapi: Strapi }) {
     await registerActions(strapi);
     await registerDeclaredTokens(strapi);
+    await checkDeclaredMapping(strapi);
+    pluginContext(strapi).remapWorker.start();
     await pruneProvisioningLog(strapi);
     const timer = setInterval(() => {
       pruneProvisioningLog(strapi).catch((error: Error) => strapi.log.warn(`[${PLUGIN_ID}] log pruning failed: ${error.message}`));
@@ -66,9 +83,10 @@ export default {
     sweeps.set(strapi, timer);
   },
 
-  destroy({ strapi }: { strapi: Strapi }) {
+  async destroy({ strapi }: { strapi: Strapi }) {
     const timer = sweeps.get(strapi);
     if (timer) clearInterval(timer);
+    await pluginContext(strapi).remapWorker.stop();
   },
 
   config,

@@ -9,6 +9,10 @@ import { createUserProvisioning } from './provisioning/users';
 import { createAdminUsersAdapter } from './strapi/admin-users';
 import type { Strapi } from './strapi/types';
 import { createAdminUserBinding } from './sync/admin-user-binding';
+import { createMappingRules, validateMappingSettings } from './sync/mapping-rules';
+import { createReconciler } from './sync/reconcile';
+import { createRemapWorker, SYNCHRONOUS_REMAP_LIMIT } from './sync/remap-worker';
+import type { ActiveMapping } from './sync/mapping-rules';
 
 export function createPluginContext(strapi: Strapi) {
   const config: PluginConfig = readConfig(strapi.config.get(`plugin::${PLUGIN_ID}`));
@@ -23,14 +27,37 @@ export function createPluginContext(strapi: Strapi) {
       return { directoryName: directory?.name ?? `#${identity.directoryId}`, userName: identity.userName };
     },
   });
+  // Declared mapping rules fail closed: a broken rule stops Strapi at start-up instead of mis-assigning roles.
+  const fromConfig = config.mapping ? validateMappingSettings(config.mapping) : undefined;
+  const rules = createMappingRules(store, { ...(fromConfig ? { fromConfig } : {}), defaultRole: config.scim.defaultRole });
+  const reconciler = createReconciler(store, binding);
+  const remapWorker = createRemapWorker(strapi, store, rules, reconciler);
+  const groupsMatter = async () => rulesReadGroups(await rules.current());
+  const membershipEffects = {
+    async mark(identityIds: number[]) {
+      if (identityIds.length > 0 && (await groupsMatter())) await store.identities.markStale(identityIds);
+    },
+    async process(identityIds: number[]) {
+      if (identityIds.length === 0 || !(await groupsMatter())) return;
+      if (identityIds.length <= SYNCHRONOUS_REMAP_LIMIT) await remapWorker.remapNow(identityIds);
+      else void remapWorker.kick();
+    },
+  };
   return {
     config,
     store,
     adminUsers,
-    users: createUserProvisioning(strapi, store, binding, config.scim),
-    groups: createGroupProvisioning(strapi, store, config.scim),
+    rules,
+    reconciler,
+    users: createUserProvisioning({ strapi, store, rules, reconciler, binding, config: config.scim }),
+    groups: createGroupProvisioning(strapi, store, config.scim, membershipEffects),
+    remapWorker,
   };
 }
+
+/** Whether any role rule looks at group membership (otherwise group changes cannot change anyone's roles). */
+const rulesReadGroups = (mapping: ActiveMapping): boolean =>
+  mapping.policy.roleRules.some((rule) => rule.when.some((condition) => condition.source.type === 'group'));
 
 export type PluginContext = ReturnType<typeof createPluginContext>;
 

@@ -50,6 +50,11 @@ export const configSchema = z
     scim: scimConfig.default({}),
     directories: z.array(declaredDirectory).default([]),
     tokens: z.array(declaredToken).default([]),
+    /**
+     * Mapping rules declared in configuration (then read-only at run time): `attributes` (declared identity
+     * attributes) and `policy` (role rules, unmatched behaviour, folders). Validated in full at start-up.
+     */
+    mapping: z.object({ attributes: z.array(z.unknown()).default([]), policy: z.unknown() }).strict().optional(),
     provisioningLog: z
       .object({ retentionDays: z.number().int().min(1).default(30) })
       .strict()

@@ -54,6 +54,10 @@ const identity = defineStorageType({
     data: json(),
     version: integer({ default: 1 }),
     adminUserId: integer(),
+    /** What the mapping engine last gave this person (roles, folders, metadata, active). */
+    mapping: json(),
+    /** True while the person waits to be re-mapped (rules or group memberships changed). */
+    mappingStale: boolean(false),
   },
   indexes: [
     // `unique: true` on an attribute is validation only in Strapi 5: uniqueness the database must enforce,
@@ -68,6 +72,7 @@ const identity = defineStorageType({
     { name: 'ib_identities_active_idx', columns: ['directory_id', 'active'] },
     { name: 'ib_identities_modified_idx', columns: ['directory_id', 'updated_at'] },
     { name: 'ib_identities_admin_user_idx', columns: ['admin_user_id'] },
+    { name: 'ib_identities_stale_idx', columns: ['mapping_stale', 'id'] },
   ],
 });
 
@@ -158,7 +163,22 @@ const event = defineStorageType({
   ],
 });
 
+/** Plugin settings edited at run time (the mapping rules), with a version for optimistic concurrency. */
+const setting = defineStorageType({
+  singularName: 'setting',
+  pluralName: 'settings',
+  displayName: 'Setting',
+  collectionName: 'ib_settings',
+  attributes: {
+    key: string({ required: true }),
+    value: json(),
+    version: integer({ default: 1 }),
+  },
+  indexes: [{ name: 'ib_settings_key_uq', columns: ['key'], type: 'unique' }],
+});
+
 export default {
+  setting,
   directory,
   token,
   identity,
@@ -169,6 +189,7 @@ export default {
 };
 
 export const UID = {
+  setting: 'plugin::identity-bridge.setting',
   directory: 'plugin::identity-bridge.directory',
   token: 'plugin::identity-bridge.token',
   identity: 'plugin::identity-bridge.identity',

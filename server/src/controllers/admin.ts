@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Context } from 'koa';
 import type { Strapi } from '../strapi/types';
 import { PLUGIN_ID } from '../config';
+import { MappingReadOnlyError, MappingValidationError, StaleSettingError } from '../sync/mapping-rules';
 
 const directoryInput = z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).nullish() }).strict();
 const directoryUpdate = directoryInput.partial();
@@ -36,6 +37,24 @@ function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, input: unknown, c
     },
   };
   return undefined;
+}
+
+const mappingInput = z.object({ attributes: z.array(z.unknown()).default([]), policy: z.unknown() }).strict();
+const mappingSave = mappingInput.extend({ expectedVersion: z.number().int().min(0) }).strict();
+
+const fail = (ctx: Context, status: number, name: string, message: string, details?: unknown) => {
+  ctx.status = status;
+  ctx.body = { error: { status, name, message, ...(details ? { details } : {}) } };
+};
+
+/** Maps the mapping module's errors to answers that say what to fix. */
+function mappingError(ctx: Context, error: unknown): void {
+  if (error instanceof MappingValidationError) return fail(ctx, 400, 'ValidationError', error.message, { errors: error.errors });
+  if (error instanceof MappingReadOnlyError) return fail(ctx, 409, 'ConflictError', error.message);
+  if (error instanceof StaleSettingError) {
+    return fail(ctx, 409, 'ConflictError', `the rules were changed by someone else (now version ${error.currentVersion}); reload and retry`);
+  }
+  throw error;
 }
 
 const notFound = (ctx: Context, what: string) => {
@@ -114,6 +133,37 @@ export default ({ strapi }: { strapi: Strapi }) => {
       const revoked = await service().revokeToken(id);
       if (!revoked) return notFound(ctx, 'token');
       ctx.body = { data: revoked };
+    },
+
+    async getMapping(ctx: Context) {
+      ctx.body = { data: await service().getMapping() };
+    },
+    async previewMapping(ctx: Context) {
+      const input = parse(mappingInput, (ctx.request as { body?: unknown }).body, ctx);
+      if (!input) return;
+      try {
+        const settings = await service().validateMapping(input);
+        ctx.body = { data: await service().previewMapping(settings) };
+      } catch (error) {
+        mappingError(ctx, error);
+      }
+    },
+    async saveMapping(ctx: Context) {
+      const input = parse(mappingSave, (ctx.request as { body?: unknown }).body, ctx);
+      if (!input) return;
+      try {
+        const settings = await service().validateMapping(input);
+        ctx.body = { data: await service().saveMapping(settings, input.expectedVersion) };
+      } catch (error) {
+        mappingError(ctx, error);
+      }
+    },
+    async explainIdentity(ctx: Context) {
+      const id = parse(idParam, ctx.params.id, ctx);
+      if (!id) return;
+      const explanation = await service().explainIdentity(id);
+      if (!explanation) return notFound(ctx, 'identity');
+      ctx.body = { data: explanation };
     },
 
     async listEvents(ctx: Context) {

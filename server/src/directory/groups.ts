@@ -5,7 +5,6 @@
 import { UID } from '../content-types';
 import type { Strapi } from '../strapi/types';
 import { findInChunks } from './database';
-import type { GroupReference } from './identities';
 
 export interface GroupRecord {
   id: number;
@@ -18,6 +17,12 @@ export interface GroupRecord {
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface GroupOfIdentity {
+  scimId: string;
+  displayName: string;
+  externalId: string | null;
 }
 
 export interface MemberRecord {
@@ -112,19 +117,18 @@ export function createGroupRepository(strapi: Strapi) {
       });
     },
 
-    /** The groups of each identity, for the readOnly `groups` attribute of Users. */
-    async groupsOfIdentities(identityIds: number[]): Promise<Map<number, GroupReference[]>> {
-      const result = new Map<number, GroupReference[]>();
+    /** The groups of each identity: for the readOnly `groups` of Users, and for rules that match on groups. */
+    async groupsOfIdentities(identityIds: number[]): Promise<Map<number, GroupOfIdentity[]>> {
+      const result = new Map<number, GroupOfIdentity[]>();
       if (identityIds.length === 0) return result;
       const rows = await findInChunks(identityIds, 500, (chunk) =>
         memberships().findMany({ where: { identityId: { $in: chunk } }, select: ['identityId', 'groupId'] }) as Promise<
           { identityId: number; groupId: number }[]
         >
       );
-      const groupIds = [...new Set(rows.map((row) => row.groupId))];
-      const groupRows = await findInChunks(groupIds, 500, (chunk) =>
-        groups().findMany({ where: { id: { $in: chunk } }, select: ['id', 'scimId', 'displayName'] }) as Promise<
-          { id: number; scimId: string; displayName: string }[]
+      const groupRows = await findInChunks([...new Set(rows.map((row) => row.groupId))], 500, (chunk) =>
+        groups().findMany({ where: { id: { $in: chunk } }, select: ['id', 'scimId', 'displayName', 'externalId'] }) as Promise<
+          (GroupOfIdentity & { id: number })[]
         >
       );
       const byId = new Map(groupRows.map((group) => [group.id, group]));
@@ -132,10 +136,16 @@ export function createGroupRepository(strapi: Strapi) {
         const group = byId.get(row.groupId);
         if (!group) continue;
         const list = result.get(row.identityId) ?? [];
-        list.push({ value: group.scimId, display: group.displayName });
+        list.push({ scimId: group.scimId, displayName: group.displayName, externalId: group.externalId });
         result.set(row.identityId, list);
       }
       return result;
+    },
+
+    /** Identity ids of every member of a group (to re-map them when the group is renamed or deleted). */
+    async memberIdentityIds(groupId: number): Promise<number[]> {
+      const rows = (await memberships().findMany({ where: { groupId }, select: ['identityId'] })) as { identityId: number }[];
+      return rows.map((row) => row.identityId);
     },
 
     /** Group ids having a member whose identity id is in `identityIds` (filters on `members.value`). */

@@ -22,8 +22,20 @@ export interface IdentityRecord extends IdentityColumns {
   data: Record<string, unknown>;
   version: number;
   adminUserId: number | null;
+  mapping: MappingSnapshot | null;
+  mappingStale: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+/** What the mapping engine last gave a person, kept so previews can diff and conditions can read it. */
+export interface MappingSnapshot {
+  roles: string[];
+  folders: string[];
+  metadata: Record<string, string[]>;
+  active: boolean;
+  /** Version of the mapping rules it was computed with. */
+  rulesVersion: number;
 }
 
 export interface GroupReference {
@@ -33,7 +45,7 @@ export interface GroupReference {
 
 const FIELDS = [
   'id', 'directoryId', 'scimId', 'userName', 'userNameLower', 'externalId', 'displayNameLower', 'emailLower',
-  'active', 'data', 'version', 'adminUserId', 'createdAt', 'updatedAt',
+  'active', 'data', 'version', 'adminUserId', 'mapping', 'mappingStale', 'createdAt', 'updatedAt',
 ];
 
 /** Multi-valued attributes indexed in `identity-value`, by the filter key that reaches them. */
@@ -70,7 +82,7 @@ export function createIdentityRepository(strapi: Strapi) {
         identities().findMany({ where: { id: { $in: chunk } }, select: FIELDS }) as Promise<IdentityRecord[]>
       ),
 
-    insert: (data: Omit<IdentityRecord, 'id' | 'createdAt' | 'updatedAt'>) =>
+    insert: (data: Omit<IdentityRecord, 'id' | 'createdAt' | 'updatedAt' | 'mapping' | 'mappingStale'>) =>
       identities().create({ data, select: FIELDS }) as Promise<IdentityRecord>,
 
     update: (id: number, data: Partial<Omit<IdentityRecord, 'id' | 'createdAt' | 'updatedAt'>>) =>
@@ -82,6 +94,47 @@ export function createIdentityRepository(strapi: Strapi) {
     },
 
     count: (where: Record<string, unknown>) => identities().count({ where }) as Promise<number>,
+
+    /**
+     * Bookkeeping writes (admin-user binding, mapping state) go through `updateMany`, which Strapi does not
+     * time-stamp: they are not changes to the SCIM resource, so `meta.lastModified` must not move.
+     */
+    async setBookkeeping(id: number, data: { adminUserId?: number | null; mapping?: MappingSnapshot | null; mappingStale?: boolean }) {
+      await identities().updateMany({ where: { id }, data });
+    },
+
+    findById: (id: number) => identities().findOne({ where: { id }, select: FIELDS }) as Promise<IdentityRecord | null>,
+
+    /** Marks people for re-mapping (all of them when `ids` is omitted); the mapping worker picks them up. */
+    async markStale(ids?: number[]): Promise<void> {
+      if (!ids) {
+        await identities().updateMany({ where: { mappingStale: false }, data: { mappingStale: true } });
+        return;
+      }
+      for (let offset = 0; offset < ids.length; offset += 500) {
+        await identities().updateMany({ where: { id: { $in: ids.slice(offset, offset + 500) } }, data: { mappingStale: true } });
+      }
+    },
+
+    /** The next people waiting to be re-mapped, oldest id first. */
+    nextStale: (limit: number) =>
+      identities().findMany({ where: { mappingStale: true }, select: FIELDS, orderBy: { id: 'asc' }, limit }) as Promise<IdentityRecord[]>,
+
+    /** Walks every identity in id order, `size` at a time (for previews), without offset paging. */
+    async *batches(size: number): AsyncGenerator<IdentityRecord[]> {
+      let after = 0;
+      for (;;) {
+        const rows = (await identities().findMany({
+          where: { id: { $gt: after } },
+          select: FIELDS,
+          orderBy: { id: 'asc' },
+          limit: size,
+        })) as IdentityRecord[];
+        if (rows.length === 0) return;
+        yield rows;
+        after = rows[rows.length - 1]!.id;
+      }
+    },
 
     /** One page in a stable order (the primary key), so paging never skips or repeats rows (Okta). */
     page: (where: Record<string, unknown>, offset: number, limit: number) =>

@@ -3,6 +3,7 @@ import { createDirectoryRepository } from './directories';
 import { createEventRepository } from './events';
 import { createGroupRepository } from './groups';
 import { createIdentityRepository } from './identities';
+import { createSettingRepository } from './settings';
 import { createTokenRepository } from './tokens';
 
 export function createDirectoryStore(strapi: Strapi) {
@@ -12,6 +13,7 @@ export function createDirectoryStore(strapi: Strapi) {
     identities: createIdentityRepository(strapi),
     groups: createGroupRepository(strapi),
     events: createEventRepository(strapi),
+    settings: createSettingRepository(strapi),
   };
 }
 
@@ -19,6 +21,7 @@ export type DirectoryStore = ReturnType<typeof createDirectoryStore>;
 export * from './database';
 export type { DirectoryRecord } from './directories';
 export type { TokenRecord } from './tokens';
-export type { IdentityRecord, GroupReference } from './identities';
-export type { GroupRecord, MemberRecord } from './groups';
+export type { IdentityRecord, GroupReference, MappingSnapshot } from './identities';
+export type { GroupRecord, MemberRecord, GroupOfIdentity } from './groups';
 export type { ProvisioningEvent, EventQuery } from './events';
+export { StaleSettingError, type SettingRecord } from './settings';

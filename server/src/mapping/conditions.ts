@@ -21,7 +21,9 @@ export function valuesForSource(source: Source, facts: IdentityFacts): string[] 
         return facts.groups.map((group) => (source.by === 'externalId' ? group.externalId : group.displayName));
       case 'attribute':
         // Own keys only: a rule naming `toString` must not read Object.prototype.
-        return Object.prototype.hasOwnProperty.call(facts.attributes, source.key) ? facts.attributes[source.key] ?? [] : [];
+        return Object.prototype.hasOwnProperty.call(facts.attributes, source.key)
+          ? (facts.attributes[source.key] ?? [])
+          : [];
     }
   })();
   const cleaned = raw.flatMap((value) => (value === null ? [] : [cleanText(value)])).filter((value) => value !== '');

@@ -14,7 +14,12 @@
 import { z } from 'zod';
 import { ScimError } from '../scim/errors';
 import { isUnsafeKey } from '../scim/resources/json';
-import { resolveAttribute, splitAttributeName, type ResolvedAttribute } from '../scim/resources/paths';
+import {
+  namesWholeExtension,
+  resolveAttribute,
+  splitAttributeName,
+  type ResolvedAttribute,
+} from '../scim/resources/paths';
 import { USER_SCHEMAS } from '../scim/schema/attributes';
 import type { DeclaredAttribute } from './types';
 import { describeItem, formatIssues } from './validation-messages';
@@ -29,7 +34,10 @@ const declaredAttributeSchema = z
     key: z
       .string()
       .trim()
-      .regex(ATTRIBUTE_KEY_PATTERN, 'key must start with a letter and use only letters, digits, "_" and "-" (at most 64 characters)'),
+      .regex(
+        ATTRIBUTE_KEY_PATTERN,
+        'key must start with a letter and use only letters, digits, "_" and "-" (at most 64 characters)'
+      ),
     scimPath: z.string().trim().min(1, 'scimPath must not be empty'),
     claim: z.string().trim().min(1, 'claim must not be empty when given').optional(),
     multiValued: z.boolean().default(false),
@@ -40,7 +48,9 @@ const declaredAttributeSchema = z
   })
   .strict();
 
-const declaredAttributesSchema = z.array(declaredAttributeSchema, { invalid_type_error: 'declared attributes must be a list' });
+const declaredAttributesSchema = z.array(declaredAttributeSchema, {
+  invalid_type_error: 'declared attributes must be a list',
+});
 
 export interface DeclaredAttributesValidation {
   /** The attributes, trimmed and with defaults; use them only when `errors` is empty. */
@@ -64,10 +74,15 @@ export function validateDeclaredAttributes(list: unknown): DeclaredAttributesVal
 
 function duplicateKeyErrors(attributes: DeclaredAttribute[]): string[] {
   const spellings = new Map<string, string[]>();
-  for (const { key } of attributes) spellings.set(key.toLowerCase(), [...(spellings.get(key.toLowerCase()) ?? []), key]);
+  for (const { key } of attributes) {
+    spellings.set(key.toLowerCase(), [...(spellings.get(key.toLowerCase()) ?? []), key]);
+  }
   return [...spellings.values()]
     .filter((keys) => keys.length > 1)
-    .map((keys) => `attribute keys must be unique (ignoring case): "${keys[0]}" is declared ${keys.length} times${new Set(keys).size > 1 ? ` (${keys.map((key) => `"${key}"`).join(', ')})` : ''}`);
+    .map((keys) => {
+      const variants = new Set(keys).size > 1 ? ` (${keys.map((key) => `"${key}"`).join(', ')})` : '';
+      return `attribute keys must be unique (ignoring case): "${keys[0]}" is declared ${keys.length} times${variants}`;
+    });
 }
 
 function attributeErrors(attribute: DeclaredAttribute): string[] {
@@ -100,11 +115,22 @@ export function scimPathProblem(scimPath: string): string | undefined {
     throw error;
   }
   if (!resolved) {
-    return 'is neither a User or enterprise User attribute nor a custom extension attribute (urn:ietf:params:scim:schemas:extension:<name>:<attribute>)';
+    return (
+      'is neither a User or enterprise User attribute nor a custom extension attribute ' +
+      '(urn:ietf:params:scim:schemas:extension:<name>:<attribute>)'
+    );
   }
-  if (resolved.wholeExtension) return 'names a whole extension; add ":<attribute>"';
+  // `urn:…:extension:2.0:Metadata` splits into schema `urn:…:extension:2.0` and attribute `Metadata`; a version
+  // as the last segment of the schema part shows it names the extension itself, as the protocol layer reads it.
+  if (resolved.wholeExtension || (resolved.freeForm && namesWholeExtension(scimPath.trim(), undefined, 'path', {}))) {
+    return 'names a whole extension; add ":<attribute>"';
+  }
   const [head] = resolved.keys;
-  if (resolved.schema === undefined && head !== undefined && Object.prototype.hasOwnProperty.call(NOT_IDENTITY_ATTRIBUTES, head)) {
+  if (
+    resolved.schema === undefined &&
+    head !== undefined &&
+    Object.prototype.hasOwnProperty.call(NOT_IDENTITY_ATTRIBUTES, head)
+  ) {
     return NOT_IDENTITY_ATTRIBUTES[head];
   }
   const definition = resolved.definition;

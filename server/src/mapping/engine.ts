@@ -45,7 +45,9 @@ export function evaluateMapping(
   const rules = policy.roleRules.map((rule) => traceRule(rule, facts, policy.allowSuperAdmin, isSuperAdmin));
   const withheldFrom = policy.allowSuperAdmin
     ? []
-    : policy.roleRules.filter((rule, index) => rules[index]?.matched && rule.roles.some(isSuperAdmin)).map((rule) => rule.id);
+    : policy.roleRules
+        .filter((rule, index) => rules[index]?.matched && rule.roles.some(isSuperAdmin))
+        .map((rule) => rule.id);
   if (withheldFrom.length > 0) {
     notes.push(`Super Admin withheld (allowSuperAdmin is false) from rule ${quoteList(withheldFrom)}.`);
   }
@@ -62,7 +64,9 @@ export function evaluateMapping(
       if (role === '') {
         notes.push('No role rule matched and the default role is empty: no role given.');
       } else if (isSuperAdmin(role) && !policy.allowSuperAdmin) {
-        notes.push(`No role rule matched; the default role "${role}" is Super Admin and was withheld (allowSuperAdmin is false).`);
+        notes.push(
+          `No role rule matched; the default role "${role}" is Super Admin and was withheld (allowSuperAdmin is false).`
+        );
       } else {
         roles = [role];
         notes.push(`No role rule matched: default role "${role}" given.`);
@@ -112,12 +116,19 @@ function foldersOf(facts: IdentityFacts, policy: MappingPolicy, declared: Declar
 function metadataOf(facts: IdentityFacts, declared: DeclaredAttribute[]): Record<string, string[]> {
   const metadata: Record<string, string[]> = {};
   for (const key of uniqueSorted(declared.map((attribute) => attribute.key))) {
-    metadata[key] = uniqueSorted(ownValues(facts.attributes, key).map(cleanText).filter((value) => value !== ''));
+    metadata[key] = uniqueSorted(
+      ownValues(facts.attributes, key)
+        .map(cleanText)
+        .filter((value) => value !== '')
+    );
   }
   return metadata;
 }
 
 const ownValues = (attributes: Record<string, string[]>, key: string): string[] =>
-  Object.prototype.hasOwnProperty.call(attributes, key) ? attributes[key] ?? [] : [];
+  Object.prototype.hasOwnProperty.call(attributes, key) ? (attributes[key] ?? []) : [];
 
-const quoteList = (ids: string[]): string => uniqueSorted(ids).map((id) => `"${id}"`).join(', ');
+const quoteList = (ids: string[]): string =>
+  uniqueSorted(ids)
+    .map((id) => `"${id}"`)
+    .join(', ');

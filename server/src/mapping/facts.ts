@@ -73,7 +73,9 @@ export function factsFromClaims(
   return {
     userType: options.userTypeClaim === undefined ? null : firstValueOf(claim(options.userTypeClaim)),
     roles: valuesOf(claim(options.rolesClaim ?? 'roles')),
-    groups: groupValues.map((value) => (byId ? { displayName: '', externalId: value } : { displayName: value, externalId: null })),
+    groups: groupValues.map((value) =>
+      byId ? { displayName: '', externalId: value } : { displayName: value, externalId: null }
+    ),
     attributes: declaredValues(declared, (attribute) => valuesOf(claim(attribute.claim))),
     active: true,
   };

@@ -63,7 +63,10 @@ export function normaliseFolders(values: readonly string[]): NormalisedFolders {
     const [kept, ...merged] = spellings;
     if (kept === undefined) continue;
     folders.push(kept);
-    if (merged.length > 0) notes.push(`Folder ${merged.map((path) => `"${path}"`).join(', ')} merged into "${kept}" (same path ignoring case).`);
+    if (merged.length > 0)
+      notes.push(
+        `Folder ${merged.map((path) => `"${path}"`).join(', ')} merged into "${kept}" (same path ignoring case).`
+      );
   }
   return { folders: folders.sort(compareText), notes: notes.sort(compareText) };
 }

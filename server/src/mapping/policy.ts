@@ -12,7 +12,12 @@ import { cleanText } from './text';
 import type { Condition, DeclaredAttribute, MappingPolicy, RoleRule } from './types';
 import { describeItem, formatIssues, type IssuePath } from './validation-messages';
 
-export { validateDeclaredAttributes, scimPathProblem, RESERVED_ATTRIBUTE_KEYS, ATTRIBUTE_KEY_PATTERN } from './declared-attributes';
+export {
+  validateDeclaredAttributes,
+  scimPathProblem,
+  RESERVED_ATTRIBUTE_KEYS,
+  ATTRIBUTE_KEY_PATTERN,
+} from './declared-attributes';
 export type { DeclaredAttributesValidation } from './declared-attributes';
 
 /** No rules: everyone gets `defaultRole`. What a fresh installation starts with. */
@@ -28,7 +33,7 @@ const sourceSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('userType') }).strict(),
   z.object({ type: z.literal('role') }).strict(),
   z.object({ type: z.literal('group'), by: z.enum(['displayName', 'externalId']).optional() }).strict(),
-  z.object({ type: z.literal('attribute'), key: text.min(1, 'attribute key must not be empty') }).strict(),
+  z.object({ type: z.literal('attribute'), key: text.min(1, 'must not be empty') }).strict(),
 ]);
 
 // Empty expected values are reported by `conditionErrors`, with the rule's name, rather than here.
@@ -41,10 +46,10 @@ const conditionSchema = z.discriminatedUnion('op', [
 
 const roleRuleSchema = z
   .object({
-    id: text.min(1, 'id must not be empty'),
+    id: text.min(1, 'must not be empty'),
     description: z.string().optional(),
     when: z.array(conditionSchema).default([]),
-    roles: z.array(text.min(1, 'role must not be empty')).min(1, 'a rule must grant at least one role'),
+    roles: z.array(text.min(1, 'must not be empty')).min(1, 'a rule must grant at least one role'),
   })
   .strict();
 
@@ -52,7 +57,10 @@ const unmatchedSchema = z.discriminatedUnion('action', [
   z
     .object({
       action: z.literal('defaultRole'),
-      role: text.min(1, 'must not be empty', ).or(z.undefined()).refine((role) => role !== undefined, 'required when the action is "defaultRole"'),
+      role: z
+        .string({ required_error: 'required when the action is "defaultRole"' })
+        .trim()
+        .min(1, 'must not be empty'),
     })
     .strict(),
   z.object({ action: z.literal('deactivate') }).strict(),
@@ -71,7 +79,11 @@ const policySchema = z
  * What an invalid policy leaves: no rules, and unmatched people get no role but are not deactivated — never
  * mass deactivation because of a typo. Callers must not apply it; it only keeps the return type total.
  */
-const INERT_POLICY: MappingPolicy = { roleRules: [], unmatched: { action: 'defaultRole', role: '' }, allowSuperAdmin: false };
+const INERT_POLICY: MappingPolicy = {
+  roleRules: [],
+  unmatched: { action: 'defaultRole', role: '' },
+  allowSuperAdmin: false,
+};
 
 export interface PolicyValidation {
   /**
@@ -104,7 +116,8 @@ export function validatePolicy(
   for (const rule of valid.roleRules) {
     rule.when.forEach((condition, index) => errors.push(...conditionErrors(rule, condition, index, declaredKeys)));
     for (const role of rule.roles) {
-      if (isSuperAdmin(role) && !valid.allowSuperAdmin) errors.push(`rule "${rule.id}" grants ${role} but allowSuperAdmin is false`);
+      if (isSuperAdmin(role) && !valid.allowSuperAdmin)
+        errors.push(`rule "${rule.id}" grants ${role} but allowSuperAdmin is false`);
       const problem = roleProblem(role);
       if (problem) errors.push(`rule "${rule.id}" grants ${problem}`);
     }
@@ -112,7 +125,8 @@ export function validatePolicy(
 
   if (valid.unmatched.action === 'defaultRole') {
     const role = valid.unmatched.role;
-    if (isSuperAdmin(role) && !valid.allowSuperAdmin) errors.push(`unmatched.role is ${role} but allowSuperAdmin is false`);
+    if (isSuperAdmin(role) && !valid.allowSuperAdmin)
+      errors.push(`unmatched.role is ${role} but allowSuperAdmin is false`);
     const problem = roleProblem(role);
     if (problem) errors.push(`unmatched.role: ${problem}`);
   }

@@ -14,7 +14,12 @@ export const DEFAULT_SUPER_ADMIN_ROLES: readonly string[] = [SUPER_ADMIN_ROLE, S
 
 /** A predicate telling Super Admin role references apart; `superAdminRole` replaces the defaults when given. */
 export function superAdminMatcher(superAdminRole?: string | readonly string[]): (role: string) => boolean {
-  const names = superAdminRole === undefined ? DEFAULT_SUPER_ADMIN_ROLES : typeof superAdminRole === 'string' ? [superAdminRole] : superAdminRole;
+  const names =
+    superAdminRole === undefined
+      ? DEFAULT_SUPER_ADMIN_ROLES
+      : typeof superAdminRole === 'string'
+        ? [superAdminRole]
+        : superAdminRole;
   const comparable = new Set(names.map(comparableText));
   return (role) => comparable.has(comparableText(role));
 }

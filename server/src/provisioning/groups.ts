@@ -19,8 +19,29 @@ import type { WriteResult } from './users';
 
 const asString = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
-export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, config: ScimConfig) {
+/**
+ * Group changes can change what rules give the members. `mark` runs inside the write's transaction (so a
+ * crash cannot lose the re-mapping), `process` after it commits.
+ */
+export interface MembershipEffects {
+  mark(identityIds: number[]): Promise<void>;
+  process(identityIds: number[]): Promise<void>;
+}
+
+export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, config: ScimConfig, effects: MembershipEffects) {
   const { groups, identities } = store;
+
+  /** Runs a group write in one transaction and re-maps the people it affected. */
+  async function writeAffecting<T>(work: (affected: Set<number>) => Promise<T>): Promise<T> {
+    const affected = new Set<number>();
+    const result = await inTransaction(strapi, async () => {
+      const value = await work(affected);
+      await effects.mark([...affected]);
+      return value;
+    });
+    await effects.process([...affected]);
+    return result;
+  }
 
   async function load(context: ScimRequestContext, id: string): Promise<GroupRecord> {
     const record = await groups.findByScimId(context.directoryId, id);
@@ -85,7 +106,7 @@ export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, c
     async create(context: ScimRequestContext, body: unknown): Promise<WriteResult> {
       const { data, members } = parseGroupInput(body);
       const columns = columnsOf(data);
-      const record = await inTransaction(strapi, async () => {
+      const record = await writeAffecting(async (affected) => {
         await assertDisplayNameFree(context, columns.displayName);
         const inserted = await groups
           .insert({ ...columns, directoryId: context.directoryId, scimId: randomUUID(), data, version: 1 })
@@ -93,7 +114,11 @@ export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, c
             throw uniquenessOf(error, columns.displayName);
           });
         // Okta's group push creates groups with their members in the same request.
-        if (members && members.length > 0) await groups.addMembers(inserted.id, await resolveMembers(context, members));
+        if (members && members.length > 0) {
+          const ids = await resolveMembers(context, members);
+          await groups.addMembers(inserted.id, ids);
+          ids.forEach((id) => affected.add(id));
+        }
         return inserted;
       });
       const changed = [...Object.keys(data), ...(members?.length ? ['members'] : [])];
@@ -109,7 +134,8 @@ export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, c
       const { data, members } = parseGroupInput(body);
       const record = await load(context, id);
       checkIfMatch(ifMatch, weakEtag(record.version));
-      const updated = await inTransaction(strapi, async () => {
+      const updated = await writeAffecting(async (affected) => {
+        const before = await groups.memberIdentityIds(record.id);
         const saved = await saveData(context, record, data);
         // Okta PUTs groups with their full member list. A PUT without `members` keeps them: emptying a group
         // because a client left the attribute out is the failure mode that has wiped real groups elsewhere.
@@ -117,7 +143,9 @@ export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, c
           const ids = await resolveMembers(context, members);
           await groups.removeAllMembers(record.id);
           await groups.addMembers(record.id, ids);
+          ids.forEach((id) => affected.add(id));
         }
+        before.forEach((id) => affected.add(id));
         return saved;
       });
       const changed = ['displayName', 'externalId', ...(members ? ['members'] : [])];
@@ -134,17 +162,28 @@ export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, c
       if (plan.changed.length === 0 && !membersTouched) {
         return { resource: await toScim(context, record, false), changed: [], name: record.displayName, etag: weakEtag(record.version) };
       }
-      const updated = await inTransaction(strapi, async () => {
+      const renamed = plan.changed.includes('displayName') || plan.changed.includes('externalId');
+      const updated = await writeAffecting(async (affected) => {
+        const note = (ids: number[]) => ids.forEach((id) => affected.add(id));
+        // Emptying or renaming touches every member; otherwise only the members named in the request.
+        if (plan.members.removeAll || plan.members.replaceAll || renamed) note(await groups.memberIdentityIds(record.id));
         if (plan.members.removeAll) await groups.removeAllMembers(record.id);
         if (plan.members.replaceAll) {
+          const ids = await resolveMembers(context, plan.members.replaceAll);
           await groups.removeAllMembers(record.id);
-          await groups.addMembers(record.id, await resolveMembers(context, plan.members.replaceAll));
+          await groups.addMembers(record.id, ids);
+          note(ids);
         }
         if (plan.members.remove.length > 0) {
-          const found = await identities.findManyByScimIds(context.directoryId, plan.members.remove);
-          await groups.removeMembers(record.id, found.map((row) => row.id));
+          const ids = (await identities.findManyByScimIds(context.directoryId, plan.members.remove)).map((row) => row.id);
+          await groups.removeMembers(record.id, ids);
+          note(ids);
         }
-        if (plan.members.add.length > 0) await groups.addMembers(record.id, await resolveMembers(context, plan.members.add));
+        if (plan.members.add.length > 0) {
+          const ids = await resolveMembers(context, plan.members.add);
+          await groups.addMembers(record.id, ids);
+          note(ids);
+        }
         return saveData(context, record, plan.data);
       });
       const changed = [...plan.changed, ...(membersTouched && !plan.changed.includes('members') ? ['members'] : [])];
@@ -154,7 +193,10 @@ export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, c
 
     async delete(context: ScimRequestContext, id: string): Promise<{ name: string }> {
       const record = await load(context, id);
-      await inTransaction(strapi, () => groups.delete(record.id));
+      await writeAffecting(async (affected) => {
+        (await groups.memberIdentityIds(record.id)).forEach((id) => affected.add(id));
+        await groups.delete(record.id);
+      });
       return { name: record.displayName };
     },
 

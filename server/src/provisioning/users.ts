@@ -6,11 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { scimErrors } from '../scim/errors';
 import { checkIfMatch, weakEtag } from '../scim/etag';
 import { applyUserPatch, parsePatchRequest } from '../scim/patch';
-import { displayNameParts, parseUserInput, primaryEmail, serializeUser } from '../scim/resources/user';
+import { parseUserInput, primaryEmail, serializeUser } from '../scim/resources/user';
 import type { ScimUserData } from '../scim/resources/types';
 import { USER_SCHEMAS } from '../scim/schema/attributes';
-import { inTransaction, isUniqueViolation, type DirectoryStore, type GroupReference, type IdentityRecord } from '../directory';
-import type { AdminProfile, AdminUserBinding } from '../sync/admin-user-binding';
+import { inTransaction, isUniqueViolation, type DirectoryStore, type GroupOfIdentity, type GroupReference, type IdentityRecord } from '../directory';
+import { findAllowedValueViolations, formatViolation } from '../mapping';
+import type { AdminUserBinding } from '../sync/admin-user-binding';
+import { adminProfileOf, type Reconciler } from '../sync/reconcile';
+import type { ActiveMapping, MappingRules } from '../sync/mapping-rules';
 import type { Strapi } from '../strapi/types';
 import type { ScimConfig } from '../config';
 import { userLocation, type ScimRequestContext } from './context';
@@ -23,6 +26,9 @@ export interface WriteResult {
   name: string;
   etag: string;
 }
+
+const asGroupReferences = (list: GroupOfIdentity[] | undefined): GroupReference[] =>
+  (list ?? []).map((group) => ({ value: group.scimId, display: group.displayName }));
 
 const asString = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
@@ -45,18 +51,25 @@ const emailValues = (data: ScimUserData): string[] =>
     ? data.emails.flatMap((email) => (email && typeof (email as { value?: unknown }).value === 'string' ? [(email as { value: string }).value] : []))
     : [];
 
-function adminProfile(data: ScimUserData): AdminProfile {
-  const email = primaryEmail(data);
-  if (!email) {
-    throw scimErrors.invalidValue(
-      'the user has no email: send emails (primary or work) or a userName that is an email address — Strapi admin users are identified by email'
-    );
-  }
-  const { firstname, lastname } = displayNameParts(data);
-  return { email, firstname: firstname ?? null, lastname: lastname ?? null, active: data.active !== false };
+/**
+ * Owners may require an attribute to hold one of a set of values; a write that breaks it is refused before
+ * anything is written, with a detail the IdP's provisioning log shows as it is.
+ */
+function assertAllowedValues(data: ScimUserData, mapping: ActiveMapping) {
+  const violations = findAllowedValueViolations(data, mapping.attributes);
+  if (violations.length > 0) throw scimErrors.invalidValue(violations.map(formatViolation).join('; '));
 }
 
-export function createUserProvisioning(strapi: Strapi, store: DirectoryStore, binding: AdminUserBinding, config: ScimConfig) {
+export interface UserProvisioningDeps {
+  strapi: Strapi;
+  store: DirectoryStore;
+  rules: MappingRules;
+  reconciler: Reconciler;
+  binding: AdminUserBinding;
+  config: ScimConfig;
+}
+
+export function createUserProvisioning({ strapi, store, rules, reconciler, binding, config }: UserProvisioningDeps) {
   const { identities, groups } = store;
 
   async function load(context: ScimRequestContext, id: string): Promise<IdentityRecord> {
@@ -80,7 +93,7 @@ export function createUserProvisioning(strapi: Strapi, store: DirectoryStore, bi
     );
 
   async function toScim(context: ScimRequestContext, record: IdentityRecord, withGroups = true) {
-    const memberOf = withGroups ? ((await groups.groupsOfIdentities([record.id])).get(record.id) ?? []) : undefined;
+    const memberOf = withGroups ? asGroupReferences((await groups.groupsOfIdentities([record.id])).get(record.id)) : undefined;
     return serialize(context, record, memberOf);
   }
 
@@ -96,23 +109,25 @@ export function createUserProvisioning(strapi: Strapi, store: DirectoryStore, bi
   const emailUniquenessOf = (error: unknown, email: string) =>
     isUniqueViolation(error) ? scimErrors.uniqueness(`email ${email} already belongs to another Strapi admin user`) : error;
 
-  const bindAdminUser = (adminUserId: number | null, profile: AdminProfile) =>
-    (adminUserId ? binding.sync(adminUserId, profile) : binding.bind(profile)).catch((error: unknown) => {
-      throw emailUniquenessOf(error, profile.email);
+  /** Binds and reconciles the admin user of a just-written identity (inside the request's transaction). */
+  const reconcile = (identity: IdentityRecord, mapping: ActiveMapping) =>
+    reconciler.reconcile(identity, mapping).catch((error: unknown) => {
+      throw emailUniquenessOf(error, primaryEmail(identity.data) ?? '');
     });
 
   async function write(context: ScimRequestContext, record: IdentityRecord, data: ScimUserData, changed: string[]): Promise<WriteResult> {
+    const mapping = await rules.current();
+    assertAllowedValues(data, mapping);
+    adminProfileOf(data);
     const updated = await inTransaction(strapi, async () => {
       const columns = identityColumns(data);
       if (columns.userNameLower !== record.userNameLower) await assertUserNameFree(context, columns.userName, record.id);
-      const adminUserId = await bindAdminUser(record.adminUserId, adminProfile(data));
-      const next = await identities
-        .update(record.id, { ...columns, data, adminUserId, version: record.version + 1 })
-        .catch((error: unknown) => {
-          throw uniquenessOf(error, columns.userName);
-        });
+      const next = await identities.update(record.id, { ...columns, data, version: record.version + 1 }).catch((error: unknown) => {
+        throw uniquenessOf(error, columns.userName);
+      });
       await identities.setIndexedValues(record.id, 'emails.value', emailValues(data));
-      return next;
+      const { adminUserId } = await reconcile(next, mapping);
+      return { ...next, adminUserId };
     });
     return { resource: await toScim(context, updated), changed, name: updated.userName, etag: weakEtag(updated.version) };
   }
@@ -120,7 +135,9 @@ export function createUserProvisioning(strapi: Strapi, store: DirectoryStore, bi
   return {
     async create(context: ScimRequestContext, body: unknown): Promise<WriteResult> {
       const { data } = parseUserInput(body);
-      const profile = adminProfile(data);
+      const mapping = await rules.current();
+      assertAllowedValues(data, mapping);
+      adminProfileOf(data); // refuse a user without an email before opening a transaction
       const columns = identityColumns(data);
       const record = await inTransaction(strapi, async () => {
         await assertUserNameFree(context, columns.userName);
@@ -130,9 +147,9 @@ export function createUserProvisioning(strapi: Strapi, store: DirectoryStore, bi
           .catch((error: unknown) => {
             throw uniquenessOf(error, columns.userName);
           });
-        const adminUserId = await bindAdminUser(null, profile);
         await identities.setIndexedValues(inserted.id, 'emails.value', emailValues(data));
-        return identities.update(inserted.id, { adminUserId });
+        const { adminUserId } = await reconcile(inserted, mapping);
+        return { ...inserted, adminUserId };
       });
       return {
         resource: await toScim(context, record, false),
@@ -199,7 +216,7 @@ export function createUserProvisioning(strapi: Strapi, store: DirectoryStore, bi
         }
       );
       const groupMap = request.withRelated ? await groups.groupsOfIdentities(rows.map((row) => row.id)) : undefined;
-      const resources = rows.map((row) => serialize(context, row, groupMap ? (groupMap.get(row.id) ?? []) : undefined));
+      const resources = rows.map((row) => serialize(context, row, groupMap ? asGroupReferences(groupMap.get(row.id)) : undefined));
       return { resources, total };
     },
   };

@@ -2,6 +2,8 @@
 import type { Strapi } from '../strapi/types';
 import { pluginContext } from '../plugin-context';
 import type { EventQuery } from '../directory';
+import { previewMapping } from '../sync/preview';
+import { validateMappingSettings, type MappingSettings } from '../sync/mapping-rules';
 
 export default ({ strapi }: { strapi: Strapi }) => {
   const context = () => pluginContext(strapi);
@@ -33,6 +35,39 @@ export default ({ strapi }: { strapi: Strapi }) => {
     revokeToken: (id: number) => context().store.tokens.revoke(id),
 
     queryEvents: (query: EventQuery) => context().store.events.query(query),
+
+    /** The rules in force, where they come from, and how far re-mapping has got. */
+    async getMapping() {
+      const { rules, remapWorker } = context();
+      const mapping = await rules.current();
+      return { ...mapping, readOnly: mapping.source === 'config', progress: await remapWorker.progress() };
+    },
+
+    /** Validates proposed rules against the roles that exist; throws MappingValidationError. */
+    async validateMapping(input: { attributes?: unknown; policy?: unknown }): Promise<MappingSettings> {
+      const roles = (await strapi.db.query('admin::role').findMany({ select: ['code'] })) as { code: string }[];
+      return validateMappingSettings(input, roles.map((role) => role.code));
+    },
+
+    previewMapping: (settings: MappingSettings, limit?: number) => previewMapping(context().store, settings, limit),
+
+    /** Saves the rules (optimistically: `expectedVersion`) and starts re-mapping everyone in the background. */
+    async saveMapping(settings: MappingSettings, expectedVersion: number) {
+      const { rules, remapWorker } = context();
+      const saved = await rules.save(settings, expectedVersion);
+      void remapWorker.kick();
+      return saved;
+    },
+
+    /** Which rule gave which role to one person, with the rules in force. */
+    async explainIdentity(identityId: number) {
+      const { store, rules, reconciler } = context();
+      const identity = await store.identities.findById(identityId);
+      if (!identity) return null;
+      const mapping = await rules.current();
+      const result = await reconciler.evaluate(identity, mapping);
+      return { identityId, userName: identity.userName, rulesVersion: mapping.version, source: mapping.source, lastApplied: identity.mapping, result };
+    },
 
     /** Deletes provisioning-log entries older than `provisioningLog.retentionDays`; returns how many. */
     async pruneProvisioningLog(now = Date.now()): Promise<number> {

@@ -1,7 +1,8 @@
 /**
  * Keeps the Strapi admin user bound to a SCIM identity in step with it: who they are (email, names) and
  * whether they may sign in (active). Idempotent: applying the same identity twice writes nothing the
- * second time. Roles are left to the mapping engine; a new admin user gets the configured default role.
+ * second time. Roles come from the mapping engine when it manages them (`roles` given); otherwise a new
+ * admin user gets the configured default role and its roles are never touched again.
  *
  * Super Admins are out of SCIM's reach on purpose: an IdP mistake must never lock the owners out of
  * Strapi, so deactivating, deleting or re-roling one is refused with a SCIM error.
@@ -29,6 +30,26 @@ export function createAdminUserBinding(adminUsers: AdminUsersAdapter, options: B
     const role = await adminUsers.findRole(options.defaultRole);
     if (!role) throw new Error(`identity-bridge: default role "${options.defaultRole}" does not exist`);
     return role.id;
+  }
+
+  /** Role ids for role codes (or names); codes that match no role are skipped — rules are validated on save. */
+  async function roleIds(codes: string[]): Promise<number[]> {
+    const roles = await Promise.all(codes.map((code) => adminUsers.findRole(code)));
+    return roles.flatMap((role) => (role ? [role.id] : [])).sort((a, b) => a - b);
+  }
+
+  /**
+   * Gives the user exactly `codes`. Never for a Super Admin (an IdP must not be able to demote the owners),
+   * and never to "no roles": an empty result comes with deactivation, and keeping the last roles means a
+   * reactivated person is whole again at once.
+   */
+  async function setRoles(user: AdminUser, codes: string[]) {
+    if (isSuperAdmin(user) || codes.length === 0) return;
+    const wanted = await roleIds(codes);
+    if (wanted.length === 0) return;
+    const current = (user.roles ?? []).map((role) => role.id).sort((a, b) => a - b);
+    if (current.length === wanted.length && current.every((id, index) => id === wanted[index])) return;
+    await adminUsers.update(user.id, { roles: wanted });
   }
 
   async function refuseIfSuperAdmin(user: AdminUser, what: string) {
@@ -65,15 +86,16 @@ export function createAdminUserBinding(adminUsers: AdminUsersAdapter, options: B
      * Finds or creates the admin user for a new identity. An existing admin user with the same email is
      * linked, not duplicated — unless another identity already holds it (409, naming the holder).
      */
-    async bind(profile: AdminProfile): Promise<number> {
+    async bind(profile: AdminProfile, roles?: string[]): Promise<number> {
       const existing = await adminUsers.findByEmail(profile.email);
       if (!existing) {
+        const mapped = roles && roles.length > 0 ? await roleIds(roles) : [];
         const created = await adminUsers.create({
           email: profile.email.toLowerCase(),
           firstname: profile.firstname,
           lastname: profile.lastname,
           isActive: profile.active,
-          roles: [await defaultRoleId()],
+          roles: mapped.length > 0 ? mapped : [await defaultRoleId()],
         });
         return created.id;
       }
@@ -83,14 +105,14 @@ export function createAdminUserBinding(adminUsers: AdminUsersAdapter, options: B
           `email ${profile.email} is already provisioned by directory "${bound.directoryName}" (userName ${bound.userName})`
         );
       }
-      await this.sync(existing.id, profile);
+      await this.sync(existing.id, profile, roles);
       return existing.id;
     },
 
     /** Applies a changed identity to its admin user; re-creates the admin user if someone deleted it. */
-    async sync(adminUserId: number, profile: AdminProfile): Promise<number> {
+    async sync(adminUserId: number, profile: AdminProfile, roles?: string[]): Promise<number> {
       const user = await adminUsers.findById(adminUserId);
-      if (!user) return this.bind(profile);
+      if (!user) return this.bind(profile, roles);
       const changes: { email?: string; firstname?: string | null; lastname?: string | null } = {};
       const email = profile.email.toLowerCase();
       if (user.email.toLowerCase() !== email) {
@@ -102,6 +124,7 @@ export function createAdminUserBinding(adminUsers: AdminUsersAdapter, options: B
         if ((user.lastname ?? null) !== profile.lastname) changes.lastname = profile.lastname;
       }
       if (Object.keys(changes).length > 0) await adminUsers.update(user.id, changes);
+      if (roles) await setRoles(user, roles);
       await setActive(user, profile.active);
       return user.id;
     },
