@@ -307,7 +307,7 @@ function startServer(env) {
         child.send({ id, cmd, ...extra });
       });
     child.on('message', (message) => {
-      if (message.ready) return resolveStart({ child, port: message.port, client: message.client, call });
+      if (message.ready) return resolveStart({ child, port: message.port, client: message.client, pluginBuild: message.pluginBuild, call });
       const waiter = pending.get(message.id);
       if (!waiter) return;
       pending.delete(message.id);
@@ -346,9 +346,9 @@ async function runSize(size, pg) {
     IDENTITY_BRIDGE_DEMO: '',
   });
   const { port, call } = server;
-  const result = { size, db: server.client, bootSeconds: (performance.now() - bootStarted) / 1000, metrics: {}, traces: {} };
+  const result = { size, db: server.client, pluginBuild: server.pluginBuild, bootSeconds: (performance.now() - bootStarted) / 1000, metrics: {}, traces: {} };
   const log = (line) => console.log(`[${fmtInt(size)}] ${line}`);
-  log(`server up on 127.0.0.1:${port} (${server.client}) in ${fmt(result.bootSeconds)} s`);
+  log(`server up on 127.0.0.1:${port} (${server.client}) in ${fmt(result.bootSeconds)} s; plugin build ${server.pluginBuild.sha256} (dist/server/index.js of ${server.pluginBuild.builtAt})`);
 
   try {
     // (h) create throughput through SCIM POST, on the empty database.
@@ -601,7 +601,7 @@ try {
 }
 
 for (const result of results) {
-  console.log(`\n## ${fmtInt(result.size)} users (${result.db}) — boot ${fmt(result.bootSeconds)} s${result.seedSeconds ? `, direct seed ${fmt(result.seedSeconds)} s` : ''}\n`);
+  console.log(`\n## ${fmtInt(result.size)} users (${result.db}, plugin build ${result.pluginBuild.sha256}) — boot ${fmt(result.bootSeconds)} s${result.seedSeconds ? `, direct seed ${fmt(result.seedSeconds)} s` : ''}\n`);
   console.log(printTable(result));
   console.log(`\n  SQL per request (one traced request each):\n${traceSummary(result)}`);
 }
@@ -615,6 +615,11 @@ for (const result of results) {
   writeFileSync(join(options.out, `trace-${options.db}-${result.size}-${stamp}.txt`), `${text}\n`);
 }
 const checks = verdicts(results);
+const builds = [...new Set(results.map((result) => result.pluginBuild.sha256))];
+if (builds.length > 1) {
+  console.log(`\nWARNING: the plugin was rebuilt during the run (builds ${builds.join(', ')}): sizes are not comparable.`);
+  checks.push({ target: 'every size measured on the same plugin build', measured: builds.join(' vs '), pass: false });
+}
 console.log('\n## Targets\n');
 for (const check of checks) console.log(`${check.pass === null ? 'N/A ' : check.pass ? 'PASS' : 'FAIL'}  ${check.target}: ${check.measured}`);
 const seconds = (performance.now() - runStarted) / 1000;

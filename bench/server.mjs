@@ -18,7 +18,8 @@
  *   EXPLAIN).
  * - stop: destroys Strapi and exits.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +43,13 @@ Object.assign(process.env, {
   BROWSER: 'none',
 });
 
+// Which build of the plugin this server runs (the playground loads it from dist/): other people rebuild it.
+const pluginEntry = resolve(here, '..', 'dist', 'server', 'index.js');
+const pluginBuild = {
+  sha256: createHash('sha256').update(readFileSync(pluginEntry)).digest('hex').slice(0, 12),
+  builtAt: statSync(pluginEntry).mtime.toISOString(),
+};
+
 const { createStrapi } = require('@strapi/strapi');
 const strapi = await createStrapi({ appDir, distDir: appDir, autoReload: false, serveAdminPanel: false }).load();
 await new Promise((done) => strapi.server.listen(Number(process.env.IB_BENCH_PORT ?? 0), '127.0.0.1', done));
@@ -60,6 +68,14 @@ async function seed(from, to) {
     (await strapi.db.query('admin::role').findOne({ where: { name: roleCode } }));
   if (!role) throw new Error(`no role ${roleCode}`);
   const rolesJoin = strapi.db.metadata.get('admin::user').attributes.roles.joinTable;
+  // Newer builds keep the mapping engine's last result on each identity: copy it from a SCIM-created user
+  // (checkSeedShape verifies it is the same for every user of this synthetic population).
+  const extraColumns = {};
+  if (hasMappingColumns()) {
+    const reference = await strapi.db.query(UID.identity).findOne({ where: { userNameLower: userBody(0).userName.toLowerCase() }, select: ['mapping'] });
+    if (!reference) throw new Error('seed: needs user 0 created through SCIM first (the mapping snapshot is copied from it)');
+    Object.assign(extraColumns, { mapping: reference.mapping, mappingStale: false });
+  }
 
   const scimIds = [];
   const BATCH = 1000;
@@ -102,6 +118,7 @@ async function seed(from, to) {
           data,
           version: 1,
           adminUserId: adminIdByEmail.get(data.emails[0].value.toLowerCase()),
+          ...extraColumns,
         };
       });
       await strapi.db.query(UID.identity).createMany({ data: identities });
@@ -125,6 +142,8 @@ async function seed(from, to) {
   return { scimIds, ms: performance.now() - started };
 }
 
+const hasMappingColumns = () => Boolean(strapi.db.metadata.get(UID.identity).attributes.mapping);
+
 /** JSON with sorted keys (PostgreSQL's jsonb does not keep key order). */
 const canonical = (value) =>
   JSON.stringify(value, (_key, item) =>
@@ -135,7 +154,7 @@ async function checkSeedShape(index) {
   const body = userBody(index);
   const row = await strapi.db
     .query(UID.identity)
-    .findOne({ where: { userNameLower: body.userName.toLowerCase() }, select: ['userName', 'userNameLower', 'externalId', 'displayNameLower', 'emailLower', 'active', 'data', 'adminUserId'] });
+    .findOne({ where: { userNameLower: body.userName.toLowerCase() }, select: ['id', 'userName', 'userNameLower', 'externalId', 'displayNameLower', 'emailLower', 'active', 'data', 'adminUserId'] });
   if (!row) return { same: false, detail: 'not found' };
   const expected = storedUserData(index);
   const expectedColumns = userColumns(expected);
@@ -149,6 +168,13 @@ async function checkSeedShape(index) {
   const admin = await strapi.db.query('admin::user').findOne({ where: { id: row.adminUserId }, populate: ['roles'] });
   if (!admin || admin.email !== expectedColumns.emailLower || admin.firstname !== body.name.givenName || admin.lastname !== body.name.familyName || !admin.isActive || admin.roles.length !== 1) {
     problems.push(`admin user: ${JSON.stringify(admin && { email: admin.email, firstname: admin.firstname, lastname: admin.lastname, isActive: admin.isActive, roles: admin.roles?.map((r) => r.code) })}`);
+  }
+  if (hasMappingColumns()) {
+    const other = await strapi.db.query(UID.identity).findOne({ where: { userNameLower: userBody(index + 1).userName.toLowerCase() }, select: ['mapping', 'mappingStale'] });
+    const own = await strapi.db.query(UID.identity).findOne({ where: { id: row.id }, select: ['mapping', 'mappingStale'] });
+    if (!other) problems.push(`mapping: user ${index + 1} not found to compare with`);
+    else if (canonical(own.mapping) !== canonical(other.mapping)) problems.push(`mapping differs between users: ${canonical(own.mapping)} vs ${canonical(other.mapping)}`);
+    if (own.mappingStale) problems.push('mappingStale is set');
   }
   return { same: problems.length === 0, detail: problems.join('; ') };
 }
@@ -217,4 +243,4 @@ process.on('message', async (message) => {
 });
 process.on('disconnect', () => process.exit(0));
 
-process.send({ ready: true, port, client: strapi.db.dialect.client });
+process.send({ ready: true, port, client: strapi.db.dialect.client, pluginBuild });

@@ -36,7 +36,8 @@ function step(name, command, args, env = {}) {
 function jest(name, project, env = {}) {
   const report = join(outputDir, `${name.replace(/\W+/g, '-')}.json`);
   const args = ['jest', '--selectProjects', project, '--json', `--outputFile=${report}`, '--ci'];
-  if (project === 'integration') args.push('--runInBand');
+  // --forceExit: Strapi's knex pools and timers can outlive a suite by a moment; never let them hang CI.
+  if (project === 'integration') args.push('--runInBand', '--forceExit');
   const ok = step(name, 'npx', args, env);
   if (existsSync(report)) {
     const result = JSON.parse(readFileSync(report, 'utf8'));

@@ -5,6 +5,9 @@ import type { EventQuery } from '../directory';
 import { previewMapping } from '../sync/preview';
 import { validateMappingSettings, type MappingSettings } from '../sync/mapping-rules';
 
+/** The roles Strapi's admin creates on a new database (codes are stable across versions). */
+const STRAPI_BUILT_IN_ROLES = ['strapi-super-admin', 'strapi-editor', 'strapi-author'];
+
 export default ({ strapi }: { strapi: Strapi }) => {
   const context = () => pluginContext(strapi);
 
@@ -46,7 +49,9 @@ export default ({ strapi }: { strapi: Strapi }) => {
     /** Validates proposed rules against the roles that exist; throws MappingValidationError. */
     async validateMapping(input: { attributes?: unknown; policy?: unknown }): Promise<MappingSettings> {
       const roles = (await strapi.db.query('admin::role').findMany({ select: ['code'] })) as { code: string }[];
-      return validateMappingSettings(input, roles.map((role) => role.code));
+      // On a new database the plugin starts before Strapi's admin creates its three built-in roles.
+      const known = new Set([...STRAPI_BUILT_IN_ROLES, ...roles.map((role) => role.code)]);
+      return validateMappingSettings(input, [...known]);
     },
 
     previewMapping: (settings: MappingSettings, limit?: number) => previewMapping(context().store, settings, limit),

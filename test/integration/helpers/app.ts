@@ -78,7 +78,17 @@ export async function bootApp(options: BootOptions = {}): Promise<TestApp> {
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createStrapi } = require('@strapi/strapi');
-  const strapi = await createStrapi({ appDir, distDir: appDir, autoReload: false, serveAdminPanel: false }).load();
+  const instance = createStrapi({ appDir, distDir: appDir, autoReload: false, serveAdminPanel: false });
+  let strapi: any;
+  try {
+    strapi = await instance.load();
+  } catch (error) {
+    // A boot that fails (on purpose, in some tests) must not leave its database and connections behind.
+    await instance.destroy().catch(() => undefined);
+    await database?.drop().catch(() => undefined);
+    rmSync(workDir, { recursive: true, force: true });
+    throw error;
+  }
   await new Promise<void>((done) => strapi.server.listen(0, '127.0.0.1', () => done()));
   const { port } = strapi.server.httpServer.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
