@@ -17,7 +17,15 @@ const FIELDS = ['id', 'name', 'description', 'isDefault', 'createdAt', 'updatedA
 export function createDirectoryRepository(strapi: Strapi) {
   const query = () => strapi.db.query(UID.directory);
 
-  const findById = (id: number) => query().findOne({ where: { id }, select: FIELDS }) as Promise<DirectoryRecord | null>;
+  /** Directories are read on every SCIM request (by the token's directory id) and change rarely. */
+  const recent = new Map<number, { directory: DirectoryRecord | null; until: number }>();
+  const findById = async (id: number): Promise<DirectoryRecord | null> => {
+    const cached = recent.get(id);
+    if (cached && cached.until > Date.now()) return cached.directory;
+    const directory = (await query().findOne({ where: { id }, select: FIELDS })) as DirectoryRecord | null;
+    recent.set(id, { directory, until: Date.now() + 5_000 });
+    return directory;
+  };
   const findByName = (name: string) =>
     query().findOne({ where: { name: { $eqi: name } }, select: FIELDS }) as Promise<DirectoryRecord | null>;
 
@@ -27,9 +35,14 @@ export function createDirectoryRepository(strapi: Strapi) {
     list: () => query().findMany({ select: FIELDS, orderBy: { id: 'asc' } }) as Promise<DirectoryRecord[]>,
     create: (data: { name: string; description?: string | null; isDefault?: boolean }) =>
       query().create({ data: { isDefault: false, ...data }, select: FIELDS }) as Promise<DirectoryRecord>,
-    update: (id: number, data: { name?: string; description?: string | null }) =>
-      query().update({ where: { id }, data, select: FIELDS }) as Promise<DirectoryRecord | null>,
-    delete: (id: number) => query().delete({ where: { id } }),
+    update: (id: number, data: { name?: string; description?: string | null }) => {
+      recent.delete(id);
+      return query().update({ where: { id }, data, select: FIELDS }) as Promise<DirectoryRecord | null>;
+    },
+    delete: (id: number) => {
+      recent.delete(id);
+      return query().delete({ where: { id } });
+    },
 
     /** The directory that tokens without an explicit directory belong to; created on first start. */
     async ensureDefault(): Promise<DirectoryRecord> {

@@ -69,13 +69,20 @@ export function createIdentityRepository(strapi: Strapi) {
     findByAdminUserId: (adminUserId: number) =>
       identities().findOne({ where: { adminUserId }, select: FIELDS }) as Promise<IdentityRecord | null>,
 
-    findManyByScimIds: (directoryId: number, scimIds: string[]) =>
-      findInChunks(scimIds, 500, (chunk) =>
+    /**
+     * Identities of one directory by SCIM id. The query seeks on the unique `scim_id` index alone and the
+     * directory is checked here: with `directory_id AND scim_id IN (…)` SQLite's planner (no statistics)
+     * prefers the directory index and walks the whole directory.
+     */
+    async findManyByScimIds(directoryId: number, scimIds: string[]) {
+      const rows = await findInChunks(scimIds, 500, (chunk) =>
         identities().findMany({
-          where: { directoryId, scimId: { $in: chunk } },
-          select: ['id', 'scimId', 'userName', 'displayNameLower', 'data'],
-        }) as Promise<Pick<IdentityRecord, 'id' | 'scimId' | 'userName' | 'displayNameLower' | 'data'>[]>
-      ),
+          where: { scimId: { $in: chunk } },
+          select: ['id', 'directoryId', 'scimId', 'userName', 'displayNameLower', 'data'],
+        }) as Promise<Pick<IdentityRecord, 'id' | 'directoryId' | 'scimId' | 'userName' | 'displayNameLower' | 'data'>[]>
+      );
+      return rows.filter((row) => row.directoryId === directoryId);
+    },
 
     findManyByIds: (ids: number[]) =>
       findInChunks(ids, 500, (chunk) =>

@@ -30,9 +30,17 @@ const hintOf = (secret: string) => `…${secret.slice(-4)}`;
 /** Writing `lastUsedAt` on every request would turn each read into a write; once a minute is enough. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/**
+ * Authenticated tokens are remembered for a few seconds, so a busy provisioning cycle does not read the
+ * token table on every request. A revocation takes effect at once on the instance that revoked the token
+ * and within this delay on the others.
+ */
+export const TOKEN_CACHE_MS = 5_000;
+
 export function createTokenRepository(strapi: Strapi) {
   const query = () => strapi.db.query(UID.token);
   const lastUsedWritten = new Map<number, number>();
+  const recentlyAuthenticated = new Map<string, { token: TokenRecord; until: number }>();
 
   async function insert(data: { name: string; description?: string | null; directoryId: number; secret: string; source: string }) {
     const record = (await query().create({
@@ -80,8 +88,10 @@ export function createTokenRepository(strapi: Strapi) {
     },
 
     /** Returns the live token for a presented secret, or null. */
-    async authenticate(secret: string): Promise<TokenRecord | null> {
+    async authenticate(secret: string, now = Date.now()): Promise<TokenRecord | null> {
       const digest = digestSecret(secret);
+      const remembered = recentlyAuthenticated.get(digest);
+      if (remembered && remembered.until > now) return remembered.token;
       const row = (await query().findOne({
         where: { secretDigest: digest },
         select: [...PUBLIC_FIELDS, 'secretDigest'],
@@ -89,6 +99,8 @@ export function createTokenRepository(strapi: Strapi) {
       if (!row || row.revokedAt) return null;
       if (!timingSafeEqual(Buffer.from(row.secretDigest, 'hex'), Buffer.from(digest, 'hex'))) return null;
       const { secretDigest: _digest, ...token } = row;
+      if (recentlyAuthenticated.size > 1000) recentlyAuthenticated.clear(); // bounded: tokens are few
+      recentlyAuthenticated.set(digest, { token, until: now + TOKEN_CACHE_MS });
       return token;
     },
 
@@ -102,8 +114,10 @@ export function createTokenRepository(strapi: Strapi) {
     list: (where: { directoryId?: number } = {}) =>
       query().findMany({ where, select: PUBLIC_FIELDS, orderBy: { id: 'asc' } }) as Promise<TokenRecord[]>,
     findById: (id: number) => query().findOne({ where: { id }, select: PUBLIC_FIELDS }) as Promise<TokenRecord | null>,
-    revoke: (id: number) =>
-      query().update({ where: { id }, data: { revokedAt: new Date() }, select: PUBLIC_FIELDS }) as Promise<TokenRecord | null>,
+    async revoke(id: number): Promise<TokenRecord | null> {
+      for (const [digest, entry] of recentlyAuthenticated) if (entry.token.id === id) recentlyAuthenticated.delete(digest);
+      return (await query().update({ where: { id }, data: { revokedAt: new Date() }, select: PUBLIC_FIELDS })) as TokenRecord | null;
+    },
   };
 }
 

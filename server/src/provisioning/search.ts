@@ -83,6 +83,13 @@ export async function search<Row>(source: SearchSource<Row>, request: SearchRequ
   }
 
   if (!residual) {
+    // A first page that is not full is the whole result: its length is the total, no count needed (the
+    // common case of an IdP matching one user by userName or externalId).
+    if (offset === 0 && request.count > 0) {
+      const rows = await source.page(where, 0, request.count);
+      if (rows.length < request.count) return { rows, total: rows.length };
+      return { rows, total: await source.count(where) };
+    }
     const total = await source.count(where);
     const rows = request.count > 0 && offset < total ? await source.page(where, offset, request.count) : [];
     return { rows, total };
