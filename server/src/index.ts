@@ -11,6 +11,7 @@ import controllers from './controllers';
 import routes from './routes';
 import services from './services';
 import { registerActions } from './permissions';
+import { registerAccessConditions } from './access/conditions';
 import { pluginContext } from './plugin-context';
 import { registerAdminEmailIndex } from './strapi/admin-users';
 import { createScimMiddleware } from './scim-http';
@@ -72,6 +73,7 @@ export default {
 
   async bootstrap({ strapi }: { strapi: Strapi }) {
     await registerActions(strapi);
+    await registerAccessConditions(strapi, pluginContext(strapi).access);
     await registerDeclaredTokens(strapi);
     await checkDeclaredMapping(strapi);
     pluginContext(strapi).remapWorker.start();

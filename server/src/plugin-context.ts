@@ -11,6 +11,7 @@ import type { Strapi } from './strapi/types';
 import { createAdminUserBinding } from './sync/admin-user-binding';
 import { createMappingRules, validateMappingSettings } from './sync/mapping-rules';
 import { createReconciler } from './sync/reconcile';
+import { createAccessConditions } from './access/conditions';
 import { createRemapWorker, SYNCHRONOUS_REMAP_LIMIT } from './sync/remap-worker';
 import type { ActiveMapping } from './sync/mapping-rules';
 
@@ -30,7 +31,8 @@ export function createPluginContext(strapi: Strapi) {
   // Declared mapping rules fail closed: a broken rule stops Strapi at start-up instead of mis-assigning roles.
   const fromConfig = config.mapping ? validateMappingSettings(config.mapping) : undefined;
   const rules = createMappingRules(store, { ...(fromConfig ? { fromConfig } : {}), defaultRole: config.scim.defaultRole });
-  const reconciler = createReconciler(store, binding);
+  const access = createAccessConditions(store, rules);
+  const reconciler = createReconciler(store, binding, (adminUserId) => access.forget(adminUserId));
   const remapWorker = createRemapWorker(strapi, store, rules, reconciler);
   const groupsMatter = async () => rulesReadGroups(await rules.current());
   const membershipEffects = {
@@ -52,6 +54,7 @@ export function createPluginContext(strapi: Strapi) {
     users: createUserProvisioning({ strapi, store, rules, reconciler, binding, config: config.scim }),
     groups: createGroupProvisioning(strapi, store, config.scim, membershipEffects),
     remapWorker,
+    access,
   };
 }
 

@@ -54,7 +54,10 @@ export const configSchema = z
      * Mapping rules declared in configuration (then read-only at run time): `attributes` (declared identity
      * attributes) and `policy` (role rules, unmatched behaviour, folders). Validated in full at start-up.
      */
-    mapping: z.object({ attributes: z.array(z.unknown()).default([]), policy: z.unknown() }).strict().optional(),
+    mapping: z
+      .object({ attributes: z.array(z.unknown()).default([]), policy: z.unknown(), content: z.array(z.unknown()).default([]) })
+      .strict()
+      .optional(),
     provisioningLog: z
       .object({ retentionDays: z.number().int().min(1).default(30) })
       .strict()

@@ -39,7 +39,9 @@ function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, input: unknown, c
   return undefined;
 }
 
-const mappingInput = z.object({ attributes: z.array(z.unknown()).default([]), policy: z.unknown() }).strict();
+const mappingInput = z
+  .object({ attributes: z.array(z.unknown()).default([]), policy: z.unknown(), content: z.array(z.unknown()).default([]) })
+  .strict();
 const mappingSave = mappingInput.extend({ expectedVersion: z.number().int().min(0) }).strict();
 
 const fail = (ctx: Context, status: number, name: string, message: string, details?: unknown) => {

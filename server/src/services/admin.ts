@@ -3,7 +3,7 @@ import type { Strapi } from '../strapi/types';
 import { pluginContext } from '../plugin-context';
 import type { EventQuery } from '../directory';
 import { previewMapping } from '../sync/preview';
-import { validateMappingSettings, type MappingSettings } from '../sync/mapping-rules';
+import { MappingValidationError, validateMappingSettings, type MappingSettings } from '../sync/mapping-rules';
 
 /** The roles Strapi's admin creates on a new database (codes are stable across versions). */
 const STRAPI_BUILT_IN_ROLES = ['strapi-super-admin', 'strapi-editor', 'strapi-author'];
@@ -47,11 +47,18 @@ export default ({ strapi }: { strapi: Strapi }) => {
     },
 
     /** Validates proposed rules against the roles that exist; throws MappingValidationError. */
-    async validateMapping(input: { attributes?: unknown; policy?: unknown }): Promise<MappingSettings> {
+    async validateMapping(input: { attributes?: unknown; policy?: unknown; content?: unknown }): Promise<MappingSettings> {
       const roles = (await strapi.db.query('admin::role').findMany({ select: ['code'] })) as { code: string }[];
       // On a new database the plugin starts before Strapi's admin creates its three built-in roles.
       const known = new Set([...STRAPI_BUILT_IN_ROLES, ...roles.map((role) => role.code)]);
-      return validateMappingSettings(input, [...known]);
+      const settings = validateMappingSettings(input, [...known]);
+      const problems = settings.content.flatMap((binding, index) => {
+        const contentType = strapi.contentTypes[binding.uid as keyof typeof strapi.contentTypes] as { attributes?: Record<string, unknown> } | undefined;
+        if (!contentType) return [`content.${index}: there is no content type ${binding.uid}`];
+        return contentType.attributes?.[binding.field] ? [] : [`content.${index}: ${binding.uid} has no field "${binding.field}"`];
+      });
+      if (problems.length > 0) throw new MappingValidationError(problems);
+      return settings;
     },
 
     previewMapping: (settings: MappingSettings, limit?: number) => previewMapping(context().store, settings, limit),

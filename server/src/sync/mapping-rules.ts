@@ -11,12 +11,15 @@ import {
   type MappingPolicy,
 } from '../mapping';
 import { StaleSettingError, type DirectoryStore } from '../directory';
+import { validateContentBindings, type ContentBinding } from '../access/content-bindings';
 
 export const MAPPING_SETTING_KEY = 'mapping';
 
 export interface MappingSettings {
   attributes: DeclaredAttribute[];
   policy: MappingPolicy;
+  /** Which content-type fields must match which identity attributes (the access condition). */
+  content: ContentBinding[];
 }
 
 export interface ActiveMapping extends MappingSettings {
@@ -39,12 +42,16 @@ export class MappingReadOnlyError extends Error {
 }
 
 /** Validates declared attributes and a policy together; `knownRoles` are the admin role codes that exist. */
-export function validateMappingSettings(input: { attributes?: unknown; policy?: unknown }, knownRoles?: string[]): MappingSettings {
+export function validateMappingSettings(
+  input: { attributes?: unknown; policy?: unknown; content?: unknown },
+  knownRoles?: string[]
+): MappingSettings {
   const declared = validateDeclaredAttributes(input.attributes ?? []);
   const checked = validatePolicy(input.policy, declared.attributes, knownRoles);
-  const errors = [...declared.errors, ...checked.errors];
+  const content = validateContentBindings(input.content, declared.attributes.map((attribute) => attribute.key));
+  const errors = [...declared.errors, ...checked.errors, ...content.errors];
   if (errors.length > 0) throw new MappingValidationError(errors);
-  return { attributes: declared.attributes, policy: checked.policy };
+  return { attributes: declared.attributes, policy: checked.policy, content: content.bindings };
 }
 
 /** Short enough that other instances see a rule change within seconds; the DB read is one indexed row. */
@@ -56,8 +63,8 @@ export function createMappingRules(store: DirectoryStore, options: { fromConfig?
   async function load(): Promise<ActiveMapping> {
     if (options.fromConfig) return { ...options.fromConfig, version: 0, source: 'config', managesRoles: true };
     const stored = await store.settings.get<MappingSettings>(MAPPING_SETTING_KEY);
-    if (stored) return { ...stored.value, version: stored.version, source: 'database', managesRoles: true };
-    return { attributes: [], policy: DEFAULT_POLICY(options.defaultRole), version: 0, source: 'default', managesRoles: false };
+    if (stored) return { ...stored.value, content: stored.value.content ?? [], version: stored.version, source: 'database', managesRoles: true };
+    return { attributes: [], policy: DEFAULT_POLICY(options.defaultRole), content: [], version: 0, source: 'default', managesRoles: false };
   }
 
   return {

@@ -30,7 +30,7 @@ export const snapshotOf = (result: MappingResult, rulesVersion: number): Mapping
   rulesVersion,
 });
 
-export function createReconciler(store: DirectoryStore, binding: AdminUserBinding) {
+export function createReconciler(store: DirectoryStore, binding: AdminUserBinding, onReconciled?: (adminUserId: number) => void) {
   async function evaluate(identity: Pick<IdentityRecord, 'id' | 'data'>, mapping: ActiveMapping): Promise<MappingResult> {
     const memberOf = (await store.groups.groupsOfIdentities([identity.id])).get(identity.id) ?? [];
     const facts = factsFromScim(identity.data ?? {}, memberOf, mapping.attributes);
@@ -53,6 +53,7 @@ export function createReconciler(store: DirectoryStore, binding: AdminUserBindin
         mapping: snapshotOf(result, mapping.version),
         mappingStale: false,
       });
+      onReconciled?.(adminUserId);
       return { adminUserId, result };
     },
   };
