@@ -17,6 +17,16 @@
  *   its time and (unless `plans: false`) the database's own plan (SQLite EXPLAIN QUERY PLAN / PostgreSQL
  *   EXPLAIN).
  * - stop: destroys Strapi and exits.
+ *
+ * Commands of the Content Manager benchmark (bench/content.mjs):
+ * - createAdmin { email, password, superAdmin?, roleCodes? }: an active admin user with a password, as
+ *   Strapi's admin user service creates one. Answers its id.
+ * - setPassword { email, password }: sets the password of an existing admin user (e.g. a SCIM-provisioned one).
+ * - createEditorRole { name, code, uid, fields, conditions }: a role with Content Manager read, create,
+ *   update and delete on `uid`, each permission carrying `conditions` (as test/integration/content-access.test.ts).
+ * - seedArticles { uid, count, teams, creatorId, creatorEvery }: `count` entries through the document service,
+ *   entry i with `team` = teams[i % teams.length] and title `Article <i>`; entries with
+ *   i % creatorEvery < creatorEvery / 2 get `createdBy` = creatorId (so `admin::is-creator` sees half of them).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -224,6 +234,64 @@ async function trace(on, plans = true) {
   return { queries: result };
 }
 
+// ------------------------------------------------------------------ Content Manager benchmark set-up
+async function createAdmin({ email, password, superAdmin = false, roleCodes = [] }) {
+  const roles = [];
+  if (superAdmin) roles.push((await strapi.service('admin::role').getSuperAdmin()).id);
+  for (const code of roleCodes) {
+    const role = await strapi.db.query('admin::role').findOne({ where: { code } });
+    if (!role) throw new Error(`createAdmin: no role ${code}`);
+    roles.push(role.id);
+  }
+  const [firstname, lastname] = email.split('@')[0].split('.');
+  const user = await strapi.service('admin::user').create({
+    email, password, firstname: firstname ?? 'Bench', lastname: lastname ?? 'User', isActive: true, registrationToken: null, roles,
+  });
+  return { adminId: user.id };
+}
+
+async function setPassword({ email, password }) {
+  const user = await strapi.db.query('admin::user').findOne({ where: { email: email.toLowerCase() }, populate: ['roles'] });
+  if (!user) throw new Error(`setPassword: no admin user ${email}`);
+  await strapi.service('admin::user').updateById(user.id, { password });
+  return { adminId: user.id, isActive: user.isActive, roles: user.roles.map((role) => role.code) };
+}
+
+async function createEditorRole({ name, code, uid, fields, conditions = [] }) {
+  const role = await strapi.service('admin::role').create({ name, code, description: `bench: ${conditions.join(', ') || 'no condition'}` });
+  await strapi.service('admin::role').assignPermissions(
+    role.id,
+    ['read', 'create', 'update', 'delete'].map((action) => ({
+      action: `plugin::content-manager.explorer.${action}`,
+      subject: uid,
+      properties: action === 'delete' ? {} : { fields },
+      conditions,
+    }))
+  );
+  return { roleId: role.id };
+}
+
+async function seedArticles({ uid, count, teams, creatorId, creatorEvery = 4 }) {
+  const t0 = performance.now();
+  const ids = [];
+  const mine = [];
+  for (let i = 0; i < count; i += 1) {
+    const entry = await strapi.documents(uid).create({ data: { title: `Article ${String(i).padStart(5, '0')}`, body: `Body of article ${i}.`, team: teams[i % teams.length] } });
+    ids.push(entry.id);
+    if (creatorId && i % creatorEvery < creatorEvery / 2) mine.push(entry.id);
+  }
+  if (mine.length) {
+    const meta = strapi.db.metadata.get(uid);
+    const column = meta.attributes.createdBy?.joinColumn?.name;
+    if (!column) throw new Error(`seedArticles: ${uid} has no createdBy join column`);
+    for (let k = 0; k < mine.length; k += 500) {
+      await strapi.db.connection(meta.tableName).whereIn('id', mine.slice(k, k + 500)).update({ [column]: creatorId });
+    }
+  }
+  if (isPostgres) await strapi.db.connection.raw('ANALYZE');
+  return { count: ids.length, createdByCreator: mine.length, ms: performance.now() - t0 };
+}
+
 process.on('message', async (message) => {
   const { id, cmd } = message;
   try {
@@ -231,6 +299,10 @@ process.on('message', async (message) => {
     if (cmd === 'seed') result = await seed(message.from, message.to);
     else if (cmd === 'checkSeedShape') result = await checkSeedShape(message.index);
     else if (cmd === 'trace') result = await trace(message.on, message.plans !== false);
+    else if (cmd === 'createAdmin') result = await createAdmin(message);
+    else if (cmd === 'setPassword') result = await setPassword(message);
+    else if (cmd === 'createEditorRole') result = await createEditorRole(message);
+    else if (cmd === 'seedArticles') result = await seedArticles(message);
     else if (cmd === 'stop') {
       await strapi.destroy();
       process.send({ id, ok: true }, () => process.exit(0));

@@ -37,6 +37,36 @@ const repositoryRoot = () => {
   return dir;
 };
 
+/**
+ * Strapi's email plugin (invitation emails): SMTP through @strapi/provider-email-nodemailer when SMTP_HOST
+ * is set — a local relay or test server by default (no TLS, no auth); SMTP_USERNAME/SMTP_PASSWORD add
+ * auth, SMTP_SECURE/SMTP_IGNORE_TLS change the transport. Without SMTP_HOST, Strapi's default (sendmail)
+ * stays as it is.
+ */
+const emailConfig = (env) => {
+  if (!env('SMTP_HOST')) return {};
+  const from = env('SMTP_FROM', 'Strapi <no-reply@example.com>');
+  return {
+    email: {
+      config: {
+        provider: 'nodemailer',
+        providerOptions: {
+          host: env('SMTP_HOST'),
+          port: env.int('SMTP_PORT', 25),
+          secure: env.bool('SMTP_SECURE', false),
+          ignoreTLS: env.bool('SMTP_IGNORE_TLS', true),
+          ...(env('SMTP_USERNAME') ? { auth: { user: env('SMTP_USERNAME'), pass: env('SMTP_PASSWORD', '') } } : {}),
+          // Fail fast when the relay is down: invitations are best-effort and never hold provisioning up.
+          connectionTimeout: env.int('SMTP_CONNECTION_TIMEOUT_MS', 10000),
+          greetingTimeout: env.int('SMTP_GREETING_TIMEOUT_MS', 10000),
+          socketTimeout: env.int('SMTP_SOCKET_TIMEOUT_MS', 30000),
+        },
+        settings: { defaultFrom: from, defaultReplyTo: env('SMTP_REPLY_TO', from) },
+      },
+    },
+  };
+};
+
 module.exports = ({ env }) => {
   const base = { scim: {} };
   const fromFile = readConfigFile(env('IDENTITY_BRIDGE_CONFIG'));
@@ -47,5 +77,6 @@ module.exports = ({ env }) => {
   }
   return {
     'identity-bridge': { enabled: true, resolve: repositoryRoot(), config },
+    ...emailConfig(env),
   };
 };

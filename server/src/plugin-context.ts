@@ -12,6 +12,7 @@ import { createAdminUserBinding } from './sync/admin-user-binding';
 import { createMappingRules, validateMappingSettings } from './sync/mapping-rules';
 import { createReconciler } from './sync/reconcile';
 import { createAccessConditions } from './access/conditions';
+import { createDeprovisionGuard } from './sync/deprovision-guard';
 import { createRemapWorker, SYNCHRONOUS_REMAP_LIMIT } from './sync/remap-worker';
 import type { ActiveMapping } from './sync/mapping-rules';
 
@@ -51,7 +52,15 @@ export function createPluginContext(strapi: Strapi) {
     adminUsers,
     rules,
     reconciler,
-    users: createUserProvisioning({ strapi, store, rules, reconciler, binding, config: config.scim }),
+    users: createUserProvisioning({
+      strapi,
+      store,
+      guard: createDeprovisionGuard(store, config.deprovisionSafety),
+      rules,
+      reconciler,
+      binding,
+      config: config.scim,
+    }),
     groups: createGroupProvisioning(strapi, store, config.scim, membershipEffects),
     remapWorker,
     access,

@@ -58,6 +58,22 @@ export const configSchema = z
       .object({ attributes: z.array(z.unknown()).default([]), policy: z.unknown(), content: z.array(z.unknown()).default([]) })
       .strict()
       .optional(),
+    /**
+     * Deprovision safety: once more than `maxCount` people — or more than `maxShare` of a directory — were
+     * deactivated or deleted within `windowMinutes`, further deactivations and deletions are held as staged
+     * until an admin approves them.
+     */
+    deprovisionSafety: z
+      .object({
+        enabled: z.boolean().default(true),
+        maxCount: z.number().int().min(0).default(25),
+        maxShare: z.number().min(0).max(1).default(0.1),
+        /** Directories smaller than this are judged by `maxCount` only (a share of 3 people means little). */
+        minDirectorySize: z.number().int().min(1).default(20),
+        windowMinutes: z.number().int().min(1).default(60),
+      })
+      .strict()
+      .default({}),
     provisioningLog: z
       .object({ retentionDays: z.number().int().min(1).default(30) })
       .strict()

@@ -177,8 +177,34 @@ const setting = defineStorageType({
   indexes: [{ name: 'ib_settings_key_uq', columns: ['key'], type: 'unique' }],
 });
 
+/**
+ * Every deactivation and deletion SCIM asks for: applied at once while few, held as `staged` for an admin's
+ * approval once a mass deprovisioning is under way (deprovision safety).
+ */
+const deprovision = defineStorageType({
+  singularName: 'deprovision',
+  pluralName: 'deprovisions',
+  displayName: 'Deprovisioning',
+  collectionName: 'ib_deprovisions',
+  attributes: {
+    directoryId: integer({ required: true }),
+    identityId: integer({ required: true }),
+    userName: string(),
+    kind: string({ required: true }),
+    status: string({ required: true }),
+    tokenName: string(),
+    decidedBy: string(),
+    decidedAt: datetime(),
+  },
+  indexes: [
+    { name: 'ib_deprovisions_window_idx', columns: ['directory_id', 'status', 'created_at'] },
+    { name: 'ib_deprovisions_identity_idx', columns: ['identity_id', 'status'] },
+  ],
+});
+
 export default {
   setting,
+  deprovision,
   directory,
   token,
   identity,
@@ -190,6 +216,7 @@ export default {
 
 export const UID = {
   setting: 'plugin::identity-bridge.setting',
+  deprovision: 'plugin::identity-bridge.deprovision',
   directory: 'plugin::identity-bridge.directory',
   token: 'plugin::identity-bridge.token',
   identity: 'plugin::identity-bridge.identity',

@@ -13,7 +13,7 @@ const tokenInput = z
 const idParam = z.coerce.number().int().positive();
 const eventQuery = z.object({
   directoryId: z.coerce.number().int().positive().optional(),
-  outcome: z.enum(['success', 'failure']).optional(),
+  outcome: z.enum(['success', 'failure', 'staged']).optional(),
   resourceType: z.enum(['User', 'Group']).optional(),
   resourceId: z.string().max(200).optional(),
   operation: z.string().max(50).optional(),
@@ -38,6 +38,13 @@ function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, input: unknown, c
   };
   return undefined;
 }
+
+const deprovisionQuery = z.object({
+  status: z.enum(['applied', 'staged', 'approved', 'rejected']).optional(),
+  directoryId: z.coerce.number().int().positive().optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(25),
+});
 
 const mappingInput = z
   .object({ attributes: z.array(z.unknown()).default([]), policy: z.unknown(), content: z.array(z.unknown()).default([]) })
@@ -166,6 +173,22 @@ export default ({ strapi }: { strapi: Strapi }) => {
       const explanation = await service().explainIdentity(id);
       if (!explanation) return notFound(ctx, 'identity');
       ctx.body = { data: explanation };
+    },
+
+    async listDeprovisions(ctx: Context) {
+      const query = parse(deprovisionQuery, ctx.query, ctx);
+      if (!query) return;
+      ctx.body = await service().listDeprovisions(query);
+    },
+    async decideDeprovision(ctx: Context) {
+      const id = parse(idParam, ctx.params.id, ctx);
+      if (!id) return;
+      const decision = ctx.params.decision === 'approve' ? 'approved' : 'rejected';
+      const admin = (ctx.state as { user?: { email?: string } }).user;
+      const result = await service().decideDeprovision(id, decision, admin?.email ?? 'admin');
+      if (result === 'not found') return notFound(ctx, 'staged deprovisioning');
+      if (result === 'already decided') return fail(ctx, 409, 'ConflictError', 'this deprovisioning was already decided');
+      ctx.body = { data: result };
     },
 
     async listEvents(ctx: Context) {

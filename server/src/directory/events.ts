@@ -14,7 +14,8 @@ export interface ProvisioningEvent {
   resourceId: string | null;
   resourceName: string | null;
   operation: string;
-  outcome: 'success' | 'failure';
+  /** `staged`: deprovision safety held the deactivation or deletion for an admin's approval. */
+  outcome: 'success' | 'failure' | 'staged';
   status: number;
   scimType: string | null;
   changed: string[] | null;
@@ -23,7 +24,7 @@ export interface ProvisioningEvent {
 
 export interface EventQuery {
   directoryId?: number;
-  outcome?: 'success' | 'failure';
+  outcome?: 'success' | 'failure' | 'staged';
   resourceType?: string;
   resourceId?: string;
   operation?: string;

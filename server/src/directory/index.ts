@@ -4,6 +4,7 @@ import { createEventRepository } from './events';
 import { createGroupRepository } from './groups';
 import { createIdentityRepository } from './identities';
 import { createSettingRepository } from './settings';
+import { createDeprovisionRepository } from './deprovisions';
 import { createTokenRepository } from './tokens';
 
 export function createDirectoryStore(strapi: Strapi) {
@@ -14,6 +15,7 @@ export function createDirectoryStore(strapi: Strapi) {
     groups: createGroupRepository(strapi),
     events: createEventRepository(strapi),
     settings: createSettingRepository(strapi),
+    deprovisions: createDeprovisionRepository(strapi),
   };
 }
 
@@ -25,3 +27,4 @@ export type { IdentityRecord, GroupReference, MappingSnapshot } from './identiti
 export type { GroupRecord, MemberRecord, GroupOfIdentity } from './groups';
 export type { ProvisioningEvent, EventQuery } from './events';
 export { StaleSettingError, type SettingRecord } from './settings';
+export type { DeprovisionRecord, DeprovisionKind } from './deprovisions';

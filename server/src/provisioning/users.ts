@@ -14,6 +14,7 @@ import { findAllowedValueViolations, formatViolation } from '../mapping';
 import type { AdminUserBinding } from '../sync/admin-user-binding';
 import { adminProfileOf, type Reconciler } from '../sync/reconcile';
 import type { ActiveMapping, MappingRules } from '../sync/mapping-rules';
+import type { DeprovisionGuard } from '../sync/deprovision-guard';
 import type { Strapi } from '../strapi/types';
 import type { ScimConfig } from '../config';
 import { userLocation, type ScimRequestContext } from './context';
@@ -25,6 +26,8 @@ export interface WriteResult {
   changed: string[];
   name: string;
   etag: string;
+  /** Set when deprovision safety held a deactivation or deletion for approval instead of applying it. */
+  staged?: 'deactivate' | 'delete';
 }
 
 const asGroupReferences = (list: GroupOfIdentity[] | undefined): GroupReference[] =>
@@ -63,13 +66,14 @@ function assertAllowedValues(data: ScimUserData, mapping: ActiveMapping) {
 export interface UserProvisioningDeps {
   strapi: Strapi;
   store: DirectoryStore;
+  guard: DeprovisionGuard;
   rules: MappingRules;
   reconciler: Reconciler;
   binding: AdminUserBinding;
   config: ScimConfig;
 }
 
-export function createUserProvisioning({ strapi, store, rules, reconciler, binding, config }: UserProvisioningDeps) {
+export function createUserProvisioning({ strapi, store, guard, rules, reconciler, binding, config }: UserProvisioningDeps) {
   const { identities, groups } = store;
 
   async function load(context: ScimRequestContext, id: string): Promise<IdentityRecord> {
@@ -115,11 +119,29 @@ export function createUserProvisioning({ strapi, store, rules, reconciler, bindi
       throw emailUniquenessOf(error, primaryEmail(identity.data) ?? '');
     });
 
-  async function write(context: ScimRequestContext, record: IdentityRecord, data: ScimUserData, changed: string[]): Promise<WriteResult> {
+  const deactivates = (record: IdentityRecord, data: ScimUserData) => record.data?.active !== false && data.active === false;
+
+  async function write(context: ScimRequestContext, record: IdentityRecord, requested: ScimUserData, changed: string[]): Promise<WriteResult> {
     const mapping = await rules.current();
-    assertAllowedValues(data, mapping);
-    adminProfileOf(data);
+    assertAllowedValues(requested, mapping);
+    adminProfileOf(requested);
+    let staged: WriteResult['staged'];
     const updated = await inTransaction(strapi, async () => {
+      let data = requested;
+      if (deactivates(record, requested)) {
+        const decision = await guard.decide(
+          { directoryId: context.directoryId, identityId: record.id, userName: record.userName, tokenName: context.tokenName },
+          'deactivate'
+        );
+        // Held for approval: everything else in the request applies; the person stays active meanwhile.
+        if (decision === 'stage') {
+          staged = 'deactivate';
+          data = { ...requested, active: true };
+        }
+      } else if (requested.active !== false) {
+        // The IdP now wants this person active: a deactivation still waiting for approval is moot.
+        await guard.withdraw(record.id, 'deactivate');
+      }
       const columns = identityColumns(data);
       if (columns.userNameLower !== record.userNameLower) await assertUserNameFree(context, columns.userName, record.id);
       const next = await identities.update(record.id, { ...columns, data, version: record.version + 1 }).catch((error: unknown) => {
@@ -129,7 +151,20 @@ export function createUserProvisioning({ strapi, store, rules, reconciler, bindi
       const { adminUserId } = await reconcile(next, mapping);
       return { ...next, adminUserId };
     });
-    return { resource: await toScim(context, updated), changed, name: updated.userName, etag: weakEtag(updated.version) };
+    return {
+      resource: await toScim(context, updated),
+      changed,
+      name: updated.userName,
+      etag: weakEtag(updated.version),
+      ...(staged ? { staged } : {}),
+    };
+  }
+
+  /** Deletes an identity: releases its admin user (per `deleteMode`), memberships and indexed values. */
+  async function remove(record: IdentityRecord) {
+    if (record.adminUserId) await binding.release(record.adminUserId, config.deleteMode);
+    await groups.removeIdentityEverywhere(record.id);
+    await identities.delete(record.id);
   }
 
   return {
@@ -180,20 +215,44 @@ export function createUserProvisioning({ strapi, store, rules, reconciler, bindi
       checkIfMatch(ifMatch, weakEtag(record.version));
       const { data, changed } = applyUserPatch(record.data ?? {}, operations, { id: record.scimId });
       if (changed.length === 0) {
-        // Nothing to change (e.g. an empty Operations list): answer with the resource as it is.
+        // Nothing to change (e.g. an empty Operations list, or `active: true` for someone whose deactivation
+        // is held): answer with the resource as it is — after withdrawing a held deactivation the IdP has
+        // now contradicted.
+        if (data.active !== false) await guard.withdraw(record.id, 'deactivate');
         return { resource: await toScim(context, record), changed, name: record.userName, etag: weakEtag(record.version) };
       }
       return write(context, record, data, changed);
     },
 
-    async delete(context: ScimRequestContext, id: string): Promise<{ name: string }> {
+    async delete(context: ScimRequestContext, id: string): Promise<{ name: string; staged?: 'delete' }> {
       const record = await load(context, id);
-      await inTransaction(strapi, async () => {
-        if (record.adminUserId) await binding.release(record.adminUserId, config.deleteMode);
-        await groups.removeIdentityEverywhere(record.id);
-        await identities.delete(record.id);
+      const decision = await inTransaction(strapi, async () => {
+        const verdict = await guard.decide(
+          { directoryId: context.directoryId, identityId: record.id, userName: record.userName, tokenName: context.tokenName },
+          'delete'
+        );
+        if (verdict === 'apply') await remove(record);
+        return verdict;
       });
-      return { name: record.userName };
+      // A held deletion still answers 204: the IdP's request was accepted; an admin decides when it applies.
+      return decision === 'stage' ? { name: record.userName, staged: 'delete' } : { name: record.userName };
+    },
+
+    /** Applies a deactivation or deletion an admin approved (outside any SCIM request). */
+    async applyApproved(identityId: number, kind: 'deactivate' | 'delete'): Promise<boolean> {
+      const mapping = await rules.current();
+      return inTransaction(strapi, async () => {
+        const record = await identities.findById(identityId);
+        if (!record) return false;
+        if (kind === 'delete') {
+          await remove(record);
+          return true;
+        }
+        const data = { ...record.data, active: false };
+        const next = await identities.update(record.id, { ...identityColumns(data), data, version: record.version + 1 });
+        await reconcile(next, mapping);
+        return true;
+      });
     },
 
     async list(context: ScimRequestContext, request: { filter?: string; startIndex: number; count: number; withRelated: boolean }) {

@@ -24,6 +24,8 @@ export default {
       { method: 'POST', path: '/tokens', handler: 'admin.createToken', config: update },
       { method: 'POST', path: '/tokens/:id/revoke', handler: 'admin.revokeToken', config: update },
       { method: 'GET', path: '/events', handler: 'admin.listEvents', config: read },
+      { method: 'GET', path: '/deprovisions', handler: 'admin.listDeprovisions', config: read },
+      { method: 'POST', path: '/deprovisions/:id/:decision(approve|reject)', handler: 'admin.decideDeprovision', config: update },
       { method: 'GET', path: '/mapping', handler: 'admin.getMapping', config: read },
       { method: 'POST', path: '/mapping/preview', handler: 'admin.previewMapping', config: read },
       { method: 'PUT', path: '/mapping', handler: 'admin.saveMapping', config: update },

@@ -33,6 +33,7 @@ export interface HandlerOutcome {
   resourceId?: string;
   resourceName?: string;
   changed?: string[];
+  staged?: 'deactivate' | 'delete';
 }
 
 type Handler = (deps: HandlerDeps, input: HandlerInput) => Promise<HandlerOutcome | void>;
@@ -61,7 +62,7 @@ interface ResourceService {
   get(context: ScimRequestContext, id: string, withRelated: boolean): Promise<{ resource: Record<string, unknown>; etag: string }>;
   replace(context: ScimRequestContext, id: string, body: unknown, ifMatch?: string): Promise<WriteResult>;
   patch(context: ScimRequestContext, id: string, body: unknown, ifMatch?: string): Promise<WriteResult>;
-  delete(context: ScimRequestContext, id: string): Promise<{ name: string }>;
+  delete(context: ScimRequestContext, id: string): Promise<{ name: string; staged?: 'deactivate' | 'delete' }>;
   list(
     context: ScimRequestContext,
     request: { filter?: string; startIndex: number; count: number; withRelated: boolean }
@@ -70,11 +71,12 @@ interface ResourceService {
 
 function resourceHandlers(kind: 'User' | 'Group', schemas: ResourceSchemas, related: string, service: (deps: HandlerDeps) => ResourceService) {
   const wantsRelated = (query: Pick<ListQuery, 'attributes' | 'excludedAttributes'>) => !excludesAttribute(query, related, schemas);
-  const outcome = (id: string, result: { name: string; changed?: string[] }): HandlerOutcome => ({
+  const outcome = (id: string, result: { name: string; changed?: string[]; staged?: 'deactivate' | 'delete' }): HandlerOutcome => ({
     resourceType: kind,
     resourceId: id,
     resourceName: result.name,
     ...(result.changed ? { changed: result.changed } : {}),
+    ...(result.staged ? { staged: result.staged } : {}),
   });
 
   async function list(deps: HandlerDeps, { ctx, context }: HandlerInput, query: ListQuery) {

@@ -46,11 +46,15 @@ export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMidd
         resourceId: outcome?.resourceId ?? null,
         resourceName: outcome?.resourceName ?? null,
         operation: route ?? 'unknown',
-        outcome: error ? 'failure' : 'success',
+        outcome: error ? 'failure' : outcome?.staged ? 'staged' : 'success',
         status: ctx.status,
         scimType: error?.scimType ?? null,
         changed: outcome?.changed ?? null,
-        detail: error ? error.message.slice(0, 1000) : null,
+        detail: error
+          ? error.message.slice(0, 1000)
+          : outcome?.staged
+            ? `${outcome.staged === 'delete' ? 'deletion' : 'deactivation'} held for approval (deprovision safety)`
+            : null,
       });
     } catch (logError) {
       strapi.log.warn(`[identity-bridge] could not write the provisioning log: ${(logError as Error).message}`);

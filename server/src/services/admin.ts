@@ -81,6 +81,28 @@ export default ({ strapi }: { strapi: Strapi }) => {
       return { identityId, userName: identity.userName, rulesVersion: mapping.version, source: mapping.source, lastApplied: identity.mapping, result };
     },
 
+    async listDeprovisions(query: { status?: 'applied' | 'staged' | 'approved' | 'rejected'; directoryId?: number; page: number; pageSize: number }) {
+      const { status, directoryId, page, pageSize } = query;
+      const where = { ...(status ? { status } : {}), ...(directoryId ? { directoryId } : {}) };
+      const [results, total] = await context().store.deprovisions.list(where, page, pageSize);
+      return { results, pagination: { page, pageSize, total } };
+    },
+
+    /** Approves (applies) or rejects a staged deactivation or deletion; every decision is logged. */
+    async decideDeprovision(id: number, decision: 'approved' | 'rejected', decidedBy: string) {
+      const { store, users } = context();
+      const entry = await store.deprovisions.findById(id);
+      if (!entry) return 'not found' as const;
+      if (!(await store.deprovisions.decide(id, decision, decidedBy))) return 'already decided' as const;
+      const applied = decision === 'approved' ? await users.applyApproved(entry.identityId, entry.kind) : false;
+      await store.events.record({
+        directoryId: entry.directoryId, tokenId: null, tokenName: null, method: 'ADMIN', resourceType: 'User', resourceId: null,
+        resourceName: entry.userName, operation: `${decision === 'approved' ? 'approve' : 'reject'}-${entry.kind}`,
+        outcome: 'success', status: 200, scimType: null, changed: null, detail: `decided by ${decidedBy}`,
+      });
+      return { ...entry, status: decision, decidedBy, applied };
+    },
+
     /** Deletes provisioning-log entries older than `provisioningLog.retentionDays`; returns how many. */
     async pruneProvisioningLog(now = Date.now()): Promise<number> {
       const { config, store } = context();
