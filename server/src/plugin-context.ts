@@ -15,6 +15,7 @@ import { createAccessConditions } from './access/conditions';
 import { createDeprovisionGuard } from './sync/deprovision-guard';
 import { createRemapWorker, SYNCHRONOUS_REMAP_LIMIT } from './sync/remap-worker';
 import type { ActiveMapping } from './sync/mapping-rules';
+import { createStrapiInvitations } from './lifecycle';
 
 export function createPluginContext(strapi: Strapi) {
   const config: PluginConfig = readConfig(strapi.config.get(`plugin::${PLUGIN_ID}`));
@@ -35,6 +36,7 @@ export function createPluginContext(strapi: Strapi) {
   const access = createAccessConditions(store, rules);
   const reconciler = createReconciler(store, binding, (adminUserId) => access.forget(adminUserId));
   const remapWorker = createRemapWorker(strapi, store, rules, reconciler);
+  const invitations = createStrapiInvitations(strapi, { config: config.invitations, adminUsers });
   const groupsMatter = async () => rulesReadGroups(await rules.current());
   const membershipEffects = {
     async mark(identityIds: number[]) {
@@ -60,10 +62,12 @@ export function createPluginContext(strapi: Strapi) {
       reconciler,
       binding,
       config: config.scim,
+      invite: invitations.inviteAdminUser,
     }),
     groups: createGroupProvisioning(strapi, store, config.scim, membershipEffects),
     remapWorker,
     access,
+    invitations,
   };
 }
 

@@ -7,6 +7,7 @@
  * silently ignored setting.
  */
 import { z } from 'zod';
+import { invitationsConfig } from '../lifecycle/config';
 
 export const PLUGIN_ID = 'identity-bridge';
 
@@ -74,6 +75,7 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    invitations: invitationsConfig.default({}),
     provisioningLog: z
       .object({ retentionDays: z.number().int().min(1).default(30) })
       .strict()

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Context } from 'koa';
 import type { Strapi } from '../strapi/types';
 import { PLUGIN_ID } from '../config';
+import { invitationAnswer } from '../lifecycle';
 import { MappingReadOnlyError, MappingValidationError, StaleSettingError } from '../sync/mapping-rules';
 
 const directoryInput = z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).nullish() }).strict();
@@ -189,6 +190,14 @@ export default ({ strapi }: { strapi: Strapi }) => {
       if (result === 'not found') return notFound(ctx, 'staged deprovisioning');
       if (result === 'already decided') return fail(ctx, 409, 'ConflictError', 'this deprovisioning was already decided');
       ctx.body = { data: result };
+    },
+
+    async inviteIdentity(ctx: Context) {
+      const id = parse(idParam, ctx.params.id, ctx);
+      if (!id) return;
+      const answer = invitationAnswer(await service().inviteIdentity(id));
+      ctx.status = answer.status;
+      ctx.body = answer.body;
     },
 
     async listEvents(ctx: Context) {

@@ -71,9 +71,11 @@ export interface UserProvisioningDeps {
   reconciler: Reconciler;
   binding: AdminUserBinding;
   config: ScimConfig;
+  /** Invites a new admin user (never rejects); called after the create's transaction commits. */
+  invite?: (adminUserId: number) => Promise<unknown>;
 }
 
-export function createUserProvisioning({ strapi, store, guard, rules, reconciler, binding, config }: UserProvisioningDeps) {
+export function createUserProvisioning({ strapi, store, guard, rules, reconciler, binding, config, invite }: UserProvisioningDeps) {
   const { identities, groups } = store;
 
   async function load(context: ScimRequestContext, id: string): Promise<IdentityRecord> {
@@ -186,6 +188,7 @@ export function createUserProvisioning({ strapi, store, guard, rules, reconciler
         const { adminUserId } = await reconcile(inserted, mapping);
         return { ...inserted, adminUserId };
       });
+      if (invite && record.adminUserId) void invite(record.adminUserId);
       return {
         resource: await toScim(context, record, false),
         changed: Object.keys(data),

@@ -29,6 +29,7 @@ export default {
       { method: 'GET', path: '/mapping', handler: 'admin.getMapping', config: read },
       { method: 'POST', path: '/mapping/preview', handler: 'admin.previewMapping', config: read },
       { method: 'PUT', path: '/mapping', handler: 'admin.saveMapping', config: update },
+      { method: 'POST', path: '/identities/:id/invite', handler: 'admin.inviteIdentity', config: update },
       { method: 'GET', path: '/identities/:id/explain', handler: 'admin.explainIdentity', config: read },
     ],
   },

@@ -71,6 +71,15 @@ export default ({ strapi }: { strapi: Strapi }) => {
       return saved;
     },
 
+    /** Re-sends the invitation of an identity's admin user; null when there is no such identity. */
+    async inviteIdentity(identityId: number) {
+      const { store, invitations } = context();
+      const identity = await store.identities.findById(identityId);
+      if (!identity) return null;
+      if (!identity.adminUserId) return { sent: false as const, reason: 'not-found' as const };
+      return invitations.inviteAdminUser(identity.adminUserId);
+    },
+
     /** Which rule gave which role to one person, with the rules in force. */
     async explainIdentity(identityId: number) {
       const { store, rules, reconciler } = context();
