@@ -27,6 +27,10 @@
  * - seedArticles { uid, count, teams, creatorId, creatorEvery }: `count` entries through the document service,
  *   entry i with `team` = teams[i % teams.length] and title `Article <i>`; entries with
  *   i % creatorEvery < creatorEvery / 2 get `createdBy` = creatorId (so `admin::is-creator` sees half of them).
+ * - timeCondition { condition, subject, adminIds, limit }: calls the RBAC condition's handler in-process as
+ *   Strapi's permission engine does (the admin user with `permission.subject`), twice in a row for each admin
+ *   user (`adminIds`, or the first `limit` identities' admin users): answers the times of both calls and the
+ *   first call's result. The first call of a user the plugin has not cached is its cache miss.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -292,6 +296,26 @@ async function seedArticles({ uid, count, teams, creatorId, creatorEvery = 4 }) 
   return { count: ids.length, createdByCreator: mine.length, ms: performance.now() - t0 };
 }
 
+async function timeCondition({ condition, subject, adminIds, limit = 200 }) {
+  const provider = strapi.admin.services.permission.conditionProvider;
+  const handler = provider.get(condition)?.handler;
+  if (typeof handler !== 'function') throw new Error(`timeCondition: no condition ${condition}`);
+  const ids = adminIds ?? (await strapi.db.query(UID.identity).findMany({ select: ['adminUserId'], orderBy: { id: 'asc' }, limit })).map((row) => row.adminUserId);
+  const samples = [];
+  for (const id of ids) {
+    const user = await strapi.db.query('admin::user').findOne({ where: { id }, populate: ['roles'] });
+    const call = async () => {
+      const t0 = performance.now();
+      const value = await handler({ ...user, permission: { action: 'plugin::content-manager.explorer.read', subject, properties: {}, conditions: [condition] } });
+      return { ms: performance.now() - t0, value };
+    };
+    const first = await call();
+    const second = await call();
+    samples.push({ id, first: first.ms, second: second.ms, result: first.value });
+  }
+  return { samples };
+}
+
 process.on('message', async (message) => {
   const { id, cmd } = message;
   try {
@@ -303,6 +327,7 @@ process.on('message', async (message) => {
     else if (cmd === 'setPassword') result = await setPassword(message);
     else if (cmd === 'createEditorRole') result = await createEditorRole(message);
     else if (cmd === 'seedArticles') result = await seedArticles(message);
+    else if (cmd === 'timeCondition') result = await timeCondition(message);
     else if (cmd === 'stop') {
       await strapi.destroy();
       process.send({ id, ok: true }, () => process.exit(0));
