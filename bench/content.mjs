@@ -5,7 +5,8 @@
  * `admin::is-creator`.
  *
  *   node bench/content.mjs [--quick] [--db sqlite|postgres] [--articles 1000] [--identities 10000]
- *                          [--duration 10] [--rounds 3] [--warmup 1] [--concurrency 8] [--cold 5] [--out bench/out]
+ *                          [--duration 5] [--rounds 6] [--warmup 1] [--concurrency 8] [--sequential 30] [--cold 5] [--prewarm 3]
+ *                          [--analyze] [--out bench/out]
  *
  * One fresh database and server process (bench/server.mjs, the playground app booted in-process). Three
  * editors, each logged in through POST /admin/login, each with Content Manager read/create/update/delete on
@@ -32,8 +33,8 @@ const root = resolve(here, '..');
 // ---------------------------------------------------------------------------------------------- options
 function parseArgs(argv) {
   const options = {
-    db: 'sqlite', articles: 1000, identities: 10000, duration: 10, rounds: 3, warmup: 1, concurrency: 8, cold: 5,
-    retries: 6, pageSize: 10, out: join(here, 'out'), quick: false,
+    db: 'sqlite', articles: 1000, identities: 10000, duration: 5, rounds: 6, warmup: 1, sequential: 30, concurrency: 8, cold: 5,
+    retries: 12, pageSize: 10, out: join(here, 'out'), quick: false, analyze: false, prewarm: 3,
   };
   const explicit = new Set();
   for (let k = 0; k < argv.length; k += 1) {
@@ -52,9 +53,12 @@ function parseArgs(argv) {
       case '--concurrency': options.concurrency = Number(value()); break;
       case '--cold': options.cold = Number(value()); break;
       case '--retries': options.retries = Number(value()); break;
+      case '--prewarm': options.prewarm = Number(value()); break;
+      case '--sequential': options.sequential = Number(value()); break;
+      case '--analyze': options.analyze = true; break;
       case '--out': options.out = resolve(value()); break;
       case '--help': case '-h':
-        console.log('node bench/content.mjs [--quick] [--db sqlite|postgres] [--articles 1000] [--identities 10000] [--duration 10] [--rounds 3] [--warmup 1] [--concurrency 8] [--cold 5] [--retries 6] [--out bench/out]');
+        console.log('node bench/content.mjs [--quick] [--db sqlite|postgres] [--articles 1000] [--identities 10000] [--duration 5] [--rounds 6] [--warmup 1] [--concurrency 8] [--sequential 30] [--cold 5] [--retries 12] [--prewarm 3] [--analyze] [--out bench/out]');
         process.exit(0);
       // falls through
       default: throw new Error(`unknown option ${argv[k]}`);
@@ -66,6 +70,7 @@ function parseArgs(argv) {
     if (!explicit.has('--duration')) options.duration = 3;
     if (!explicit.has('--rounds')) options.rounds = 1;
     if (!explicit.has('--cold')) options.cold = 3;
+    if (!explicit.has('--sequential')) options.sequential = 6;
   }
   if (!['sqlite', 'postgres'].includes(options.db)) throw new Error('--db must be sqlite or postgres');
   if (!(Number.isInteger(options.articles) && options.articles >= 4 * options.pageSize)) throw new Error(`--articles must be an integer ≥ ${4 * options.pageSize}`);
@@ -371,6 +376,11 @@ async function setUp(server, log) {
   const seeded = await call('seedArticles', { uid: ARTICLE, count: options.articles, teams: ['Blue', 'Red'], creatorId, creatorEvery: 4 });
   log(`${fmtInt(seeded.count)} articles (half Blue, half Red; ${fmtInt(seeded.createdByCreator)} created by the is-creator editor) in ${fmt(seeded.ms / 1000)} s`);
 
+  if (options.analyze) {
+    await call('analyze');
+    log('ANALYZE: database statistics gathered');
+  }
+
   // Log in, and check each editor gets a full page, of the entries it may see.
   const expectedTotal = { baseline: options.articles, creator: seeded.createdByCreator, plugin: Math.ceil(options.articles / 2) };
   for (const [name, scenario] of Object.entries(SCENARIOS)) {
@@ -415,6 +425,57 @@ async function coldSamples(server, samples) {
   return Object.fromEntries(names.map((name) => [name, { ...out[name], coldMedian: median(out[name].cold), warmMedian: median(out[name].warm) }]));
 }
 
+/**
+ * The handlers timed in-process: the plugin's on a cache hit, on a miss of its per-user cache (200 other
+ * directory users, the mapping-rules cache warm), and with both caches expired (> 5 s idle, the editor);
+ * Strapi's admin::is-creator for comparison.
+ */
+async function handlerTimings(server) {
+  const median = (values) => Float64Array.from(values).sort()[Math.floor((values.length - 1) / 2)];
+  const time = (extra) => server.call('timeCondition', { subject: ARTICLE, condition: CONDITION, ...extra });
+  const editor = SCENARIOS.plugin.adminId;
+  await time({ adminIds: [editor] }); // the mapping rules in cache
+  const others = (await time({ limit: 200 })).samples.filter((sample) => sample.id !== editor);
+  const expired = [];
+  for (let k = 0; k < Math.max(1, Math.min(3, options.cold)); k += 1) {
+    await sleep(CONDITION_CACHE_MS + 300);
+    expired.push(...(await time({ adminIds: [editor] })).samples);
+  }
+  const creator = (await server.call('timeCondition', { subject: ARTICLE, condition: 'admin::is-creator', adminIds: Array(20).fill(SCENARIOS.creator.adminId) })).samples;
+  return {
+    pluginHit: median([...others.map((s) => s.second), ...expired.map((s) => s.second)]),
+    pluginUserMiss: median(others.map((s) => s.first)),
+    pluginUserMissSamples: others.length,
+    pluginBothMiss: median(expired.map((s) => s.first)),
+    pluginBothMissSamples: expired.map((s) => s.first),
+    editorResult: expired[0]?.result,
+    isCreator: median(creator.map((s) => s.second)),
+  };
+}
+
+/**
+ * One keep-alive connection, one request at a time, the editors taking turns (baseline, is-creator, plugin,
+ * baseline, …) for `seconds`: each latency is that request's service time, and all three see the same
+ * machine at the same moments, so drift between measurements cancels out.
+ */
+async function sequentialInterleaved(server, seconds) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const names = Object.keys(SCENARIOS);
+  const latencies = Object.fromEntries(names.map((name) => [name, []]));
+  const deadline = performance.now() + seconds * 1000;
+  const start = readJiffies(server.child.pid);
+  for (let k = 0; performance.now() < deadline; k += 1) {
+    const name = names[k % names.length];
+    const t0 = performance.now();
+    const reply = await send(agent, server.port, { path: LIST_PATH, headers: SCENARIOS[name].headers }, false);
+    if (reply.status !== 200) throw new Error(`${name}: ${reply.status}`);
+    latencies[name].push(performance.now() - t0);
+  }
+  const cpu = cpuSince(start, server.child.pid);
+  agent.destroy();
+  return { cpu, ...Object.fromEntries(names.map((name) => [name, summarize(latencies[name], seconds / names.length, 0, null)])) };
+}
+
 /** One traced request: its SQL statements, times and plans. */
 async function traceOne(server, name) {
   await server.call('trace', { on: true });
@@ -439,7 +500,7 @@ function pooled(runs) {
 
 // ------------------------------------------------------------------------------------------------- main
 const runStarted = performance.now();
-console.log(`Content Manager list benchmark: ${options.db}; ${fmtInt(options.articles)} articles, ${fmtInt(options.identities)} identities; ${options.concurrency} connections; ${options.rounds} round(s) × ${options.duration} s per scenario (+${options.warmup} s warm-up)${options.quick ? ' [quick]' : ''}`);
+console.log(`Content Manager list benchmark: ${options.db}${options.analyze ? ' (ANALYZE after seeding)' : ''}; ${fmtInt(options.articles)} articles, ${fmtInt(options.identities)} identities; ${options.concurrency} connections; ${options.rounds} round(s) × ${options.duration} s per scenario (+${options.warmup} s warm-up)${options.quick ? ' [quick]' : ''}`);
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`);
 console.log(`request: GET ${LIST_PATH}`);
 const pg = options.db === 'postgres' ? await postgresServer() : null;
@@ -463,6 +524,13 @@ try {
 
   // Throughput and latency: rounds, each measuring every scenario once, the order rotating per round.
   const names = Object.keys(SCENARIOS);
+  // Warm up every path first (JIT, SQLite page cache), so that round 1 does not favour the scenario measured last.
+  if (options.prewarm > 0) {
+    for (const name of names) {
+      const headers = SCENARIOS[name].headers;
+      await runLoad(server.port, { concurrency: options.concurrency, durationMs: options.prewarm * 1000, next: () => ({ path: LIST_PATH, headers }) });
+    }
+  }
   const runs = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round < options.rounds; round += 1) {
     const order = names.map((_, j) => names[(j + round) % names.length]);
@@ -476,11 +544,20 @@ try {
   }
   for (const name of names) result.metrics[name] = pooled(runs[name]);
 
+  // Service times, the editors taking turns on one connection.
+  if (options.sequential > 0) {
+    result.sequential = await sequentialInterleaved(server, options.sequential);
+    log(`sequential, interleaved (${options.sequential} s, other CPU ${fmt(result.sequential.cpu.other, 2)}): ${names.map((name) => `${name} p50 ${fmt(result.sequential[name].p50, 2)} ms (${result.sequential[name].requests})`).join(', ')}`);
+  }
+
   // The first request after the caches expired.
   if (options.cold > 0) {
     log(`cold-cache samples: ${options.cold} × (${CONDITION_CACHE_MS / 1000 + 0.3} s idle, then one request per editor, then a second one)`);
     result.cold = await coldSamples(server, options.cold);
   }
+
+  // The condition handler alone, in the server process (as Strapi's permission engine calls it).
+  result.handler = await handlerTimings(server);
 
   // SQL of one warm request per editor, and of the plugin editor's first request after its cache expired.
   for (const name of names) {
@@ -522,6 +599,14 @@ if (options.rounds > 1) {
   for (const name of Object.keys(SCENARIOS)) console.log(`  rounds ${name.padEnd(8)}: ${m[name].rounds.map((r) => `${fmt(r.rps, 0)} req/s p50 ${fmt(r.p50, 2)}`).join(' · ')}`);
 }
 
+if (result.sequential) {
+  const q = result.sequential;
+  console.log(`\n  one request at a time, the editors taking turns on one connection (${options.sequential} s, other CPU ${fmt(q.cpu.other, 2)}):`);
+  for (const [name, scenario] of Object.entries(SCENARIOS)) {
+    console.log(`    ${scenario.label.padEnd(34)} p50 ${fmt(q[name].p50, 2)} ms, mean ${fmt(q[name].mean, 2)} ms, p99 ${fmt(q[name].p99, 2)} ms (${q[name].requests} requests)${name === 'baseline' ? '' : `; Δ p50 ${pct(q[name].p50 / q.baseline.p50 - 1)}, Δ mean ${pct(q[name].mean / q.baseline.mean - 1)}`}`);
+  }
+}
+
 if (result.cold) {
   console.log('\n  first request after > 5 s idle (cache expired), one at a time, new connection each — median of samples:');
   for (const [name, cold] of Object.entries(result.cold)) {
@@ -532,6 +617,13 @@ if (result.cold) {
   result.coldExtraMs = extra;
 }
 
+if (result.handler) {
+  const h = result.handler;
+  console.log('\n  the condition handler alone, in-process (median; Strapi calls it once per permission: 4 per request here):');
+  console.log(`    plugin, cache hit ${fmt(h.pluginHit * 1000, 0)} µs; per-user cache miss ${fmt(h.pluginUserMiss, 2)} ms (${h.pluginUserMissSamples} users); user and mapping-rules caches expired ${fmt(h.pluginBothMiss, 2)} ms (${h.pluginBothMissSamples.map((v) => fmt(v, 2)).join(', ')}); admin::is-creator ${fmt(h.isCreator * 1000, 0)} µs`);
+  console.log(`    the editor's constraint: ${JSON.stringify(h.editorResult)}`);
+}
+
 const baselineSql = new Set(result.traces['baseline (warm)'].queries.map((q) => normaliseSql(q.sql)));
 console.log('\n  SQL per request (one traced request each):');
 for (const [name, trace] of Object.entries(result.traces)) {
@@ -539,6 +631,9 @@ for (const [name, trace] of Object.entries(result.traces)) {
   const extra = trace.queries.filter((q) => !baselineSql.has(normaliseSql(q.sql)));
   console.log(`    ${name.padEnd(16)} HTTP ${trace.status}, ${trace.queries.length} statements, ${fmt(total, 2)} ms in the database${extra.length ? `; not in the baseline's:` : ''}`);
   for (const q of extra) console.log(`        ${fmt(q.ms, 2)} ms  ${normaliseSql(q.sql).slice(0, 200)}\n          plan: ${(q.plan ?? '').replace(/\n/g, ' | ')}`);
+  if (name === 'baseline (warm)') {
+    for (const q of trace.queries.filter((q) => q.ms >= 2)) console.log(`      slowest (common to all): ${fmt(q.ms, 2)} ms  ${normaliseSql(q.sql).slice(0, 200)}\n          plan: ${(q.plan ?? '').replace(/\n/g, ' | ')}`);
+  }
 }
 
 const checks = [];
@@ -551,8 +646,10 @@ const p50VsCreator = m.plugin.p50 / m.creator.p50 - 1;
 console.log(`\n  for comparison, plugin vs admin::is-creator: req/s ${pct(-rpsVsCreator)}, p50 ${pct(p50VsCreator)}; is-creator vs no condition: req/s ${pct(m.creator.rps / base.rps - 1)}, p50 ${pct(m.creator.p50 / base.p50 - 1)}`);
 if (options.rounds > 1) {
   const paired = m.plugin.rounds.map((r, k) => 1 - r.rps / base.rounds[k].rps);
-  console.log(`  req/s overhead per round (plugin vs baseline): ${paired.map((v) => `${fmt(v * 100, 1)}%`).join(', ')}`);
-  result.rpsOverheadPerRound = paired;
+  const pairedCreator = m.creator.rounds.map((r, k) => 1 - r.rps / base.rounds[k].rps);
+  const median = (values) => Float64Array.from(values).sort()[Math.floor((values.length - 1) / 2)];
+  console.log(`  req/s overhead per round vs baseline: plugin ${paired.map((v) => `${fmt(v * 100, 1)}%`).join(', ')} (median ${fmt(median(paired) * 100, 1)}%); is-creator ${pairedCreator.map((v) => `${fmt(v * 100, 1)}%`).join(', ')} (median ${fmt(median(pairedCreator) * 100, 1)}%)`);
+  result.rpsOverheadPerRound = { plugin: paired, creator: pairedCreator };
 }
 console.log('\n## Targets\n');
 for (const check of checks) console.log(`${check.pass ? 'PASS' : 'FAIL'}  ${check.target}: ${check.measured}`);
@@ -568,7 +665,7 @@ const traceText = Object.entries(result.traces)
   .join('\n\n');
 writeFileSync(join(options.out, `content-trace-${options.db}-${stamp}.txt`), `${traceText}\n`);
 for (const metric of Object.values(result.metrics)) delete metric.latencies;
-const file = join(options.out, `content-${options.db}-${options.quick ? 'quick-' : ''}${stamp}.json`);
+const file = join(options.out, `content-${options.db}-${options.quick ? 'quick-' : ''}${options.analyze ? 'analyze-' : ''}${stamp}.json`);
 writeFileSync(file, JSON.stringify({ machine: { cpus: cpus().length, model: cpus()[0]?.model, totalmem: totalmem(), node: process.version }, ...result }, null, 2));
 console.log(`results: ${file}`);
 process.exitCode = checks.some((check) => !check.pass) ? 1 : 0;

@@ -27,6 +27,7 @@
  * - seedArticles { uid, count, teams, creatorId, creatorEvery }: `count` entries through the document service,
  *   entry i with `team` = teams[i % teams.length] and title `Article <i>`; entries with
  *   i % creatorEvery < creatorEvery / 2 get `createdBy` = creatorId (so `admin::is-creator` sees half of them).
+ * - analyze: runs ANALYZE (database statistics; Strapi never runs it on SQLite).
  * - timeCondition { condition, subject, adminIds, limit }: calls the RBAC condition's handler in-process as
  *   Strapi's permission engine does (the admin user with `permission.subject`), twice in a row for each admin
  *   user (`adminIds`, or the first `limit` identities' admin users): answers the times of both calls and the
@@ -328,6 +329,7 @@ process.on('message', async (message) => {
     else if (cmd === 'createEditorRole') result = await createEditorRole(message);
     else if (cmd === 'seedArticles') result = await seedArticles(message);
     else if (cmd === 'timeCondition') result = await timeCondition(message);
+    else if (cmd === 'analyze') result = (await strapi.db.connection.raw('ANALYZE'), {});
     else if (cmd === 'stop') {
       await strapi.destroy();
       process.send({ id, ok: true }, () => process.exit(0));

@@ -33,7 +33,7 @@ export function createPluginContext(strapi: Strapi) {
   // Declared mapping rules fail closed: a broken rule stops Strapi at start-up instead of mis-assigning roles.
   const fromConfig = config.mapping ? validateMappingSettings(config.mapping) : undefined;
   const rules = createMappingRules(store, { ...(fromConfig ? { fromConfig } : {}), defaultRole: config.scim.defaultRole });
-  const access = createAccessConditions(store, rules);
+  const access = createAccessConditions(strapi, store, rules);
   const reconciler = createReconciler(store, binding, (adminUserId) => access.forget(adminUserId));
   const remapWorker = createRemapWorker(strapi, store, rules, reconciler);
   const invitations = createStrapiInvitations(strapi, { config: config.invitations, adminUsers });
