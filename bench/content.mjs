@@ -6,7 +6,7 @@
  *
  *   node bench/content.mjs [--quick] [--db sqlite|postgres] [--articles 1000] [--identities 10000]
  *                          [--duration 5] [--rounds 6] [--warmup 1] [--concurrency 8] [--sequential 30] [--cold 5] [--prewarm 3]
- *                          [--analyze] [--out bench/out]
+ *                          [--analyze] [--profile 0] [--out bench/out]
  *
  * One fresh database and server process (bench/server.mjs, the playground app booted in-process). Three
  * editors, each logged in through POST /admin/login, each with Content Manager read/create/update/delete on
@@ -34,7 +34,7 @@ const root = resolve(here, '..');
 function parseArgs(argv) {
   const options = {
     db: 'sqlite', articles: 1000, identities: 10000, duration: 5, rounds: 6, warmup: 1, sequential: 30, concurrency: 8, cold: 5,
-    retries: 12, pageSize: 10, out: join(here, 'out'), quick: false, analyze: false, prewarm: 3,
+    retries: 12, pageSize: 10, out: join(here, 'out'), quick: false, analyze: false, prewarm: 3, profile: 0,
   };
   const explicit = new Set();
   for (let k = 0; k < argv.length; k += 1) {
@@ -56,19 +56,22 @@ function parseArgs(argv) {
       case '--prewarm': options.prewarm = Number(value()); break;
       case '--sequential': options.sequential = Number(value()); break;
       case '--analyze': options.analyze = true; break;
+      case '--profile': options.profile = Number(value()); break;
       case '--out': options.out = resolve(value()); break;
       case '--help': case '-h':
-        console.log('node bench/content.mjs [--quick] [--db sqlite|postgres] [--articles 1000] [--identities 10000] [--duration 5] [--rounds 6] [--warmup 1] [--concurrency 8] [--sequential 30] [--cold 5] [--retries 12] [--prewarm 3] [--analyze] [--out bench/out]');
+        console.log('node bench/content.mjs [--quick] [--db sqlite|postgres] [--articles 1000] [--identities 10000] [--duration 5] [--rounds 6] [--warmup 1] [--concurrency 8] [--sequential 30] [--cold 5] [--retries 12] [--prewarm 3] [--analyze] [--profile 0] [--out bench/out]');
         process.exit(0);
       // falls through
       default: throw new Error(`unknown option ${argv[k]}`);
     }
   }
   if (options.quick) {
-    // Quick: fewer identities, one round of 3 s, 3 cold samples — unless given explicitly.
+    // Quick: 1,000 identities, 3 rounds of 2 s, 6 s sequential, 3 cold samples — unless given explicitly.
     if (!explicit.has('--identities')) options.identities = 1000;
-    if (!explicit.has('--duration')) options.duration = 3;
-    if (!explicit.has('--rounds')) options.rounds = 1;
+    if (!explicit.has('--duration')) options.duration = 2;
+    if (!explicit.has('--rounds')) options.rounds = 3;
+    if (!explicit.has('--warmup')) options.warmup = 0.5;
+    if (!explicit.has('--prewarm')) options.prewarm = 2;
     if (!explicit.has('--cold')) options.cold = 3;
     if (!explicit.has('--sequential')) options.sequential = 6;
   }
@@ -476,6 +479,64 @@ async function sequentialInterleaved(server, seconds) {
   return { cpu, ...Object.fromEntries(names.map((name) => [name, summarize(latencies[name], seconds / names.length, 0, null)])) };
 }
 
+/**
+ * SQL under load: every statement the server sends during `seconds` of the closed-loop load of one editor
+ * (no plans), grouped by statement text — shows what concurrency adds (e.g. several requests missing a cache
+ * at the same moment), which one traced request cannot.
+ */
+async function traceUnderLoad(server, name, seconds) {
+  const headers = SCENARIOS[name].headers;
+  await server.call('trace', { on: true });
+  const run = await runLoad(server.port, { concurrency: options.concurrency, durationMs: seconds * 1000, next: () => ({ path: LIST_PATH, headers }) });
+  const { queries } = await server.call('trace', { on: false, plans: false });
+  const groups = new Map();
+  for (const q of queries) {
+    const key = normaliseSql(q.sql);
+    const group = groups.get(key) ?? { sql: key, count: 0, ms: 0 };
+    group.count += 1;
+    group.ms += q.ms ?? 0;
+    groups.set(key, group);
+  }
+  return { requests: run.latencies.length, statements: queries.length, groups: [...groups.values()].sort((a, b) => b.count - a.count) };
+}
+
+/**
+ * CPU profile of the server during `seconds` of closed-loop load of one editor: self time per function
+ * (name and file:line), as a share of all samples. Compared between editors it shows where extra time goes.
+ */
+async function profileUnderLoad(server, name, seconds) {
+  const headers = SCENARIOS[name].headers;
+  await server.call('profile', { on: true });
+  const run = await runLoad(server.port, { concurrency: options.concurrency, durationMs: seconds * 1000, next: () => ({ path: LIST_PATH, headers }) });
+  const { profile } = await server.call('profile', { on: false });
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfSamples = new Map();
+  for (const id of profile.samples) selfSamples.set(id, (selfSamples.get(id) ?? 0) + 1);
+  const byFunction = new Map();
+  for (const [id, count] of selfSamples) {
+    const { callFrame } = byId.get(id);
+    const file = callFrame.url.replace(/^file:\/\//, '').replace(/.*node_modules\//, '').replace(root + '/', '');
+    const key = `${callFrame.functionName || '(anonymous)'} ${file}:${callFrame.lineNumber + 1}`;
+    byFunction.set(key, (byFunction.get(key) ?? 0) + count);
+  }
+  // Time per request by package (self time), from the sampling interval.
+  const total = profile.samples.length;
+  const msPerSample = (profile.endTime - profile.startTime) / 1000 / total;
+  const requests = run.latencies.length;
+  const byPackage = new Map();
+  for (const [key, count] of byFunction) {
+    const match = / ((?:@[^/]+\/)?[^/ ]+)\//.exec(key);
+    const pkg = key.includes('(garbage collector)') ? '(gc)' : key.startsWith('(idle)') ? '(idle)' : match ? match[1] : '(other)';
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + count);
+  }
+  const perRequest = (count) => (count * msPerSample) / requests;
+  return {
+    requests,
+    functions: [...byFunction].map(([key, count]) => ({ key, msPerRequest: perRequest(count) })).sort((a, b) => b.msPerRequest - a.msPerRequest),
+    packages: [...byPackage].map(([key, count]) => ({ key, msPerRequest: perRequest(count) })).sort((a, b) => b.msPerRequest - a.msPerRequest),
+  };
+}
+
 /** One traced request: its SQL statements, times and plans. */
 async function traceOne(server, name) {
   await server.call('trace', { on: true });
@@ -559,6 +620,15 @@ try {
   // The condition handler alone, in the server process (as Strapi's permission engine calls it).
   result.handler = await handlerTimings(server);
 
+  if (options.profile > 0) {
+    result.profiles = {};
+    for (const name of ['baseline', 'plugin', 'creator']) result.profiles[name] = await profileUnderLoad(server, name, options.profile);
+  }
+
+  // SQL under load, per editor.
+  result.loadTraces = {};
+  for (const name of names) result.loadTraces[name] = await traceUnderLoad(server, name, Math.min(5, options.duration));
+
   // SQL of one warm request per editor, and of the plugin editor's first request after its cache expired.
   for (const name of names) {
     await send(false, server.port, { path: LIST_PATH, headers: SCENARIOS[name].headers }, false);
@@ -577,7 +647,8 @@ try {
 // ----------------------------------------------------------------------------------------------- report
 const m = result.metrics;
 const base = m.baseline;
-const rows = [['scenario', 'sees', 'req/s', 'p50 ms', 'p99 ms', 'Δ req/s', 'Δ p50', 'server ms/req', 'requests', 'errors', 'other CPU']];
+const withDb = result.db === 'postgres';
+const rows = [['scenario', 'sees', 'req/s', 'p50 ms', 'p99 ms', 'Δ req/s', 'Δ p50', 'server ms/req', ...(withDb ? ['PG ms/req'] : []), 'requests', 'errors', 'other CPU']];
 for (const [name, scenario] of Object.entries(SCENARIOS)) {
   const metric = m[name];
   rows.push([
@@ -587,6 +658,7 @@ for (const [name, scenario] of Object.entries(SCENARIOS)) {
     name === 'baseline' ? '—' : pct(metric.rps / base.rps - 1),
     name === 'baseline' ? '—' : pct(metric.p50 / base.p50 - 1),
     fmt(metric.serverMsPerRequest, 2),
+    ...(withDb ? [fmt((metric.cpu.db * 1000) / metric.rps, 2)] : []),
     fmtInt(metric.requests), String(metric.errors), fmt(metric.cpu.other, 2),
   ]);
 }
@@ -634,6 +706,27 @@ for (const [name, trace] of Object.entries(result.traces)) {
   if (name === 'baseline (warm)') {
     for (const q of trace.queries.filter((q) => q.ms >= 2)) console.log(`      slowest (common to all): ${fmt(q.ms, 2)} ms  ${normaliseSql(q.sql).slice(0, 200)}\n          plan: ${(q.plan ?? '').replace(/\n/g, ' | ')}`);
   }
+}
+
+if (result.loadTraces) {
+  console.log(`\n  SQL under load (${options.concurrency} connections, ${Math.min(5, options.duration)} s per editor; statements per request, and statements seen less than once per request):`);
+  for (const [name, t] of Object.entries(result.loadTraces)) {
+    const rare = t.groups.filter((g) => g.count < t.requests * 0.9);
+    console.log(`    ${name.padEnd(8)} ${t.requests} requests, ${fmt(t.statements / t.requests, 2)} statements per request${rare.length ? ':' : ''}`);
+    for (const g of rare) console.log(`        ×${g.count} (${fmt(g.ms / g.count, 2)} ms each)  ${g.sql.slice(0, 160)}`);
+  }
+}
+
+if (result.profiles) {
+  const p = result.profiles;
+  console.log(`\n  CPU profile under load (${options.profile} s per editor): self time per request by package, ms (baseline / plugin / is-creator):`);
+  const keys = [...new Set(Object.values(p).flatMap((x) => x.packages.slice(0, 14).map((e) => e.key)))];
+  const of = (name, key, list = 'packages') => p[name][list].find((e) => e.key === key)?.msPerRequest ?? 0;
+  for (const key of keys.sort((a, b) => of('plugin', b) - of('plugin', a))) console.log(`    ${key.padEnd(44)} ${fmt(of('baseline', key), 2).padStart(6)} ${fmt(of('plugin', key), 2).padStart(6)} ${fmt(of('creator', key), 2).padStart(6)}`);
+  console.log('  functions with the largest extra self time, plugin vs baseline (ms per request):');
+  const fkeys = new Set([...p.plugin.functions.slice(0, 400), ...p.baseline.functions.slice(0, 400)].map((e) => e.key));
+  const diffs = [...fkeys].map((key) => ({ key, d: of('plugin', key, 'functions') - of('baseline', key, 'functions') })).sort((a, b) => b.d - a.d).slice(0, 15);
+  for (const { key, d } of diffs) console.log(`    +${fmt(d, 3)}  ${key.slice(0, 150)}  (baseline ${fmt(of('baseline', key, 'functions'), 3)}, is-creator +${fmt(of('creator', key, 'functions') - of('baseline', key, 'functions'), 3)})`);
 }
 
 const checks = [];

@@ -27,6 +27,8 @@
  * - seedArticles { uid, count, teams, creatorId, creatorEvery }: `count` entries through the document service,
  *   entry i with `team` = teams[i % teams.length] and title `Article <i>`; entries with
  *   i % creatorEvery < creatorEvery / 2 get `createdBy` = creatorId (so `admin::is-creator` sees half of them).
+ * - profile { on }: starts V8's CPU profiler in this process; `on: false` stops it and answers the profile
+ *   (the .cpuprofile JSON).
  * - analyze: runs ANALYZE (database statistics; Strapi never runs it on SQLite).
  * - timeCondition { condition, subject, adminIds, limit }: calls the RBAC condition's handler in-process as
  *   Strapi's permission engine does (the admin user with `permission.subject`), twice in a row for each admin
@@ -211,8 +213,15 @@ async function explain(query) {
   if (!/^\s*select/i.test(query.sql)) return null;
   const knex = strapi.db.connection;
   if (isPostgres) {
-    const result = await knex.raw(`EXPLAIN ${query.sql}`, query.bindings);
-    return result.rows.map((row) => row['QUERY PLAN']).join('\n');
+    // The captured SQL has PostgreSQL's $1… placeholders, which knex.raw (? placeholders) cannot take: run it
+    // on a pooled connection of the pg driver itself.
+    const connection = await knex.client.acquireConnection();
+    try {
+      const result = await connection.query(`EXPLAIN ${query.sql}`, query.bindings);
+      return result.rows.map((row) => row['QUERY PLAN']).join('\n');
+    } finally {
+      await knex.client.releaseConnection(connection);
+    }
   }
   const rows = await knex.raw(`EXPLAIN QUERY PLAN ${query.sql}`, query.bindings);
   return rows.map((row) => row.detail).join('\n');
@@ -317,6 +326,24 @@ async function timeCondition({ condition, subject, adminIds, limit = 200 }) {
   return { samples };
 }
 
+let inspectorSession = null;
+async function profile(on) {
+  const { Session } = await import('node:inspector');
+  const post = (method, params) => new Promise((done, fail) => inspectorSession.post(method, params, (error, value) => (error ? fail(error) : done(value))));
+  if (on) {
+    inspectorSession = new Session();
+    inspectorSession.connect();
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 200 });
+    await post('Profiler.start');
+    return {};
+  }
+  const { profile: result } = await post('Profiler.stop');
+  inspectorSession.disconnect();
+  inspectorSession = null;
+  return { profile: result };
+}
+
 process.on('message', async (message) => {
   const { id, cmd } = message;
   try {
@@ -329,6 +356,7 @@ process.on('message', async (message) => {
     else if (cmd === 'createEditorRole') result = await createEditorRole(message);
     else if (cmd === 'seedArticles') result = await seedArticles(message);
     else if (cmd === 'timeCondition') result = await timeCondition(message);
+    else if (cmd === 'profile') result = await profile(message.on);
     else if (cmd === 'analyze') result = (await strapi.db.connection.raw('ANALYZE'), {});
     else if (cmd === 'stop') {
       await strapi.destroy();
