@@ -8,6 +8,27 @@ const appRoot = () => {
   return dir;
 };
 
+/**
+ * knex prepares every SQLite statement afresh, and preparing costs more than running a small insert. Strapi
+ * builds the same SQL text again and again, so prepared statements are kept by their text (most recently used
+ * 500). better-sqlite3 runs a statement synchronously to its end, so one statement is never in use twice.
+ */
+function cachePreparedStatements(connection, limit = 500) {
+  const prepare = connection.prepare.bind(connection);
+  const cache = new Map();
+  connection.prepare = (sql) => {
+    let statement = cache.get(sql);
+    if (statement) {
+      cache.delete(sql);
+    } else {
+      statement = prepare(sql);
+      if (cache.size >= limit) cache.delete(cache.keys().next().value);
+    }
+    cache.set(sql, statement);
+    return statement;
+  };
+}
+
 /** SQLite by default; PostgreSQL when DATABASE_CLIENT=postgres (DATABASE_URL or DATABASE_HOST/PORT/NAME/USERNAME/PASSWORD). */
 module.exports = ({ env }) => {
   const client = env('DATABASE_CLIENT', 'sqlite');
@@ -40,6 +61,7 @@ module.exports = ({ env }) => {
         afterCreate(connection, done) {
           connection.pragma('journal_mode = WAL');
           connection.pragma('synchronous = NORMAL');
+          cachePreparedStatements(connection);
           done(null, connection);
         },
       },

@@ -121,6 +121,47 @@ describe('writes', () => {
     expect(await app.strapi.db.query('plugin::identity-bridge.identity').count({ where: { userNameLower: 'race@example.com' } })).toBe(1);
   });
 
+  test('a provisioned admin user is what Strapi\'s own user service would create, and Strapi keeps role order', async () => {
+    const announced: { user: Record<string, unknown> }[] = [];
+    const listener = (payload: { user: Record<string, unknown> }) => announced.push(payload);
+    app.strapi.eventHub.on('user.create', listener);
+    try {
+      expect((await scim.post('/Users', newUser('shape@example.com'))).status).toBe(201);
+    } finally {
+      app.strapi.eventHub.off('user.create', listener);
+    }
+    const user = await app.strapi.db.query('admin::user').findOne({ where: { email: 'shape@example.com' }, populate: ['roles'] });
+    expect(user).toMatchObject({ firstname: 'Given', lastname: 'Family', isActive: true, username: null, blocked: false });
+    expect(user.registrationToken).toMatch(/^[0-9a-f]{40}$/); // the invitation link needs it, as for Strapi's invites
+    expect(user.documentId).toEqual(expect.any(String));
+    expect(user.roles.map((role: { code: string }) => role.code)).toEqual(['strapi-author']); // the default role
+    // The same `user.create` event Strapi emits, without secrets.
+    expect(announced).toHaveLength(1);
+    expect(announced[0]!.user).toMatchObject({ id: user.id, email: 'shape@example.com', roles: [expect.objectContaining({ code: 'strapi-author' })] });
+    expect(JSON.stringify(announced)).not.toContain(user.registrationToken);
+    // A user Strapi itself creates afterwards still sorts after ours in the role (the role link's order).
+    const later = await app.strapi.service('admin::user').create({ email: 'later@example.com', firstname: 'L', roles: [user.roles[0].id] });
+    const role = await app.strapi.db.query('admin::role').findOne({ where: { code: 'strapi-author' }, populate: ['users'] });
+    const emails = role.users.map((member: { email: string }) => member.email);
+    expect(emails.indexOf('shape@example.com')).toBeGreaterThanOrEqual(0);
+    expect(emails.indexOf('later@example.com')).toBeGreaterThan(emails.indexOf('shape@example.com'));
+    expect(emails[emails.length - 1]).toBe(later.email);
+  });
+
+  test('a write and its provisioning-log entry commit together: a rolled-back write leaves only a failure entry', async () => {
+    const before = await app.strapi.db.query('plugin::identity-bridge.event').count({ where: { resourceName: 'rollback@example.com' } });
+    expect(before).toBe(0);
+    // The second email is the first one's: the admin user's unique email refuses it inside the transaction.
+    const taken = await scim.post('/Users', newUser('taken@example.com'));
+    expect(taken.status).toBe(201);
+    const clash = await scim.post('/Users', newUser('rollback@example.com', { emails: [{ value: 'taken@example.com', primary: true }] }));
+    expect(clash.status).toBe(409);
+    expect(await app.strapi.db.query('plugin::identity-bridge.identity').count({ where: { userNameLower: 'rollback@example.com' } })).toBe(0);
+    const entries = await app.strapi.db.query('plugin::identity-bridge.event').findMany({ where: { operation: 'createUser', status: 409 } });
+    expect(entries.some((entry: { outcome: string; detail: string }) => entry.outcome === 'failure' && /taken@example.com/.test(entry.detail))).toBe(true);
+    expect(await app.strapi.db.query('plugin::identity-bridge.event').count({ where: { resourceName: 'rollback@example.com', outcome: 'success' } })).toBe(0);
+  });
+
   test('PATCH is atomic: a failing operation leaves the user untouched', async () => {
     const created = await scim.post('/Users', newUser('atomic@example.com', { title: 'Before' }));
     const reply = await scim.patch(`/Users/${created.body.id}`, {

@@ -1,5 +1,13 @@
 /** Small helpers over Strapi's query engine shared by the repositories. */
+import { randomBytes } from 'node:crypto';
 import type { Strapi } from '../strapi/types';
+
+/**
+ * A `documentId` for rows the plugin writes on hot paths. Strapi fills a missing one with a cuid2, whose
+ * SHA-3 hashing was 5 % of a SCIM create's CPU (bench/RESULTS.md); these rows are never addressed by
+ * document id, so 24 random lower-case hex characters after a letter (cuid2's alphabet and length) do.
+ */
+export const newDocumentId = (): string => `d${randomBytes(12).toString('hex').slice(0, 23)}`;
 
 /**
  * True for a unique-constraint violation on SQLite, PostgreSQL or MySQL. Two IdP requests racing to create
@@ -18,8 +26,16 @@ export function isUniqueViolation(error: unknown): boolean {
  * Runs `work` in one database transaction; every `strapi.db.query` call inside joins it (Strapi keeps the
  * transaction in async-local storage), including Strapi's own admin-user service.
  */
-export const inTransaction = <T>(strapi: Strapi, work: () => Promise<T>): Promise<T> =>
-  strapi.db.transaction(async () => work()) as Promise<T>;
+export const inTransaction = <T>(strapi: Strapi, work: (transaction: TransactionHooks) => Promise<T>): Promise<T> =>
+  strapi.db.transaction(async ({ onCommit }) => work({ onCommit })) as Promise<T>;
+
+export interface TransactionHooks {
+  /**
+   * Runs `callback` once the outermost transaction has committed (never if it rolls back), outside any
+   * transaction: for side effects such as emails that must not announce a write that did not happen.
+   */
+  onCommit(callback: () => void): void;
+}
 
 /** Strapi's `$in` with a very long list hits driver parameter limits; chunk look-ups instead. */
 export async function findInChunks<Row>(

@@ -3,6 +3,7 @@
  * so secrets and personal data in attribute values never reach it.
  */
 import { UID } from '../content-types';
+import { newDocumentId } from './database';
 import type { Strapi } from '../strapi/types';
 
 export interface ProvisioningEvent {
@@ -55,7 +56,10 @@ export function createEventRepository(strapi: Strapi) {
   };
 
   return {
-    record: (event: ProvisioningEvent) => events().create({ data: event, select: ['id'] }),
+    /** `createMany` writes the row without reading it back (a create would select it again). */
+    async record(event: ProvisioningEvent): Promise<void> {
+      await events().createMany({ data: [{ ...event, documentId: newDocumentId() }] });
+    },
 
     async query(query: EventQuery) {
       const where = whereOf(query);

@@ -4,7 +4,7 @@
  */
 import { UID } from '../content-types';
 import type { Strapi } from '../strapi/types';
-import { findInChunks } from './database';
+import { findInChunks, newDocumentId } from './database';
 
 export interface IdentityColumns {
   userName: string;
@@ -89,8 +89,17 @@ export function createIdentityRepository(strapi: Strapi) {
         identities().findMany({ where: { id: { $in: chunk } }, select: FIELDS }) as Promise<IdentityRecord[]>
       ),
 
-    insert: (data: Omit<IdentityRecord, 'id' | 'createdAt' | 'updatedAt' | 'mapping' | 'mappingStale'>) =>
-      identities().create({ data, select: FIELDS }) as Promise<IdentityRecord>,
+    /**
+     * Inserts an identity and returns it as stored, without reading it back: a SCIM create is the hottest
+     * write, and everything in the row is known here (`createMany` also runs no per-row hooks).
+     */
+    async insert(data: Omit<IdentityRecord, 'id' | 'createdAt' | 'updatedAt'>): Promise<IdentityRecord> {
+      const now = new Date();
+      const { ids } = (await identities().createMany({ data: [{ ...data, documentId: newDocumentId(), createdAt: now, updatedAt: now }] })) as { ids: number[] };
+      const id = ids[0];
+      if (typeof id !== 'number') throw new Error('identity-bridge: the database returned no id for a new identity');
+      return { ...data, id, createdAt: now.toISOString(), updatedAt: now.toISOString() };
+    },
 
     update: (id: number, data: Partial<Omit<IdentityRecord, 'id' | 'createdAt' | 'updatedAt'>>) =>
       identities().update({ where: { id }, data, select: FIELDS }) as Promise<IdentityRecord>,
@@ -150,9 +159,14 @@ export function createIdentityRepository(strapi: Strapi) {
     /** Replaces the indexed values of one multi-valued attribute. */
     async setIndexedValues(identityId: number, attribute: string, newValues: string[]): Promise<void> {
       await values().deleteMany({ where: { identityId, attribute } });
+      await this.addIndexedValues(identityId, attribute, newValues);
+    },
+
+    /** Indexes the values of a new identity (which has none yet). */
+    async addIndexedValues(identityId: number, attribute: string, newValues: string[]): Promise<void> {
       const unique = [...new Set(newValues.map((value) => value.toLowerCase()))];
       if (unique.length > 0) {
-        await values().createMany({ data: unique.map((valueLower) => ({ identityId, attribute, valueLower })) });
+        await values().createMany({ data: unique.map((valueLower) => ({ documentId: newDocumentId(), identityId, attribute, valueLower })) });
       }
     },
 

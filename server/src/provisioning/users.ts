@@ -176,25 +176,38 @@ export function createUserProvisioning({ strapi, store, guard, rules, reconciler
       assertAllowedValues(data, mapping);
       adminProfileOf(data); // refuse a user without an email before opening a transaction
       const columns = identityColumns(data);
-      const record = await inTransaction(strapi, async () => {
+      return inTransaction(strapi, async ({ onCommit }) => {
         await assertUserNameFree(context, columns.userName);
-        // The identity row goes in first: its unique index is what serialises two racing creates.
+        const bound = await reconciler.bindNew(data, mapping).catch((error: unknown) => {
+          throw emailUniquenessOf(error, primaryEmail(data) ?? '');
+        });
+        // Two racing creates of one userName both pass the check above; the identity's unique index lets one
+        // commit and rolls the other back whole, admin user included.
         const inserted = await identities
-          .insert({ ...columns, directoryId: context.directoryId, scimId: randomUUID(), data, version: 1, adminUserId: null })
+          .insert({
+            ...columns,
+            directoryId: context.directoryId,
+            scimId: randomUUID(),
+            data,
+            version: 1,
+            adminUserId: bound.adminUserId,
+            mapping: bound.mapping,
+            mappingStale: false,
+          })
           .catch((error: unknown) => {
             throw uniquenessOf(error, columns.userName);
           });
-        await identities.setIndexedValues(inserted.id, 'emails.value', emailValues(data));
-        const { adminUserId } = await reconcile(inserted, mapping);
-        return { ...inserted, adminUserId };
+        await identities.addIndexedValues(inserted.id, 'emails.value', emailValues(data));
+        // The invitation goes out only once the person really exists (the request may run in a wider
+        // transaction, e.g. with its provisioning-log entry).
+        if (invite) onCommit(() => void invite(bound.adminUserId));
+        return {
+          resource: await toScim(context, inserted, false),
+          changed: Object.keys(data),
+          name: inserted.userName,
+          etag: weakEtag(inserted.version),
+        };
       });
-      if (invite && record.adminUserId) void invite(record.adminUserId);
-      return {
-        resource: await toScim(context, record, false),
-        changed: Object.keys(data),
-        name: record.userName,
-        etag: weakEtag(record.version),
-      };
     },
 
     async get(context: ScimRequestContext, id: string, withGroups: boolean) {

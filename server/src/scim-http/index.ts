@@ -8,7 +8,7 @@
  */
 import type { Context, Next } from 'koa';
 import type { Strapi } from '../strapi/types';
-import type { DirectoryStore } from '../directory';
+import { inTransaction, type DirectoryStore } from '../directory';
 import { ScimError } from '../scim/errors';
 import { authenticate, type Caller } from './auth';
 import { readJsonBody } from './body';
@@ -34,10 +34,9 @@ function baseUrlOf(strapi: Strapi, ctx: Context, basePath: string): string {
 export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMiddlewareOptions) {
   const prefix = basePath.toLowerCase();
 
-  async function audit(caller: Caller | undefined, ctx: Context, route: RouteName | undefined, outcome: HandlerOutcome | void, error?: ScimError) {
-    if (!error && !(route && isWrite(route))) return; // successful reads are not logged
-    try {
-      await store.events.record({
+  /** One provisioning-log entry. Successful reads are not logged. */
+  const recordEvent = (caller: Caller | undefined, ctx: Context, route: RouteName | undefined, outcome: HandlerOutcome | void, error?: ScimError) =>
+    store.events.record({
         directoryId: caller?.token.directoryId ?? null,
         tokenId: caller?.token.id ?? null,
         tokenName: caller?.token.name ?? null,
@@ -55,7 +54,12 @@ export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMidd
           : outcome?.staged
             ? `${outcome.staged === 'delete' ? 'deletion' : 'deactivation'} held for approval (deprovision safety)`
             : null,
-      });
+    });
+
+  /** Logs a failed request (after its transaction rolled back); a log failure never hides the SCIM error. */
+  async function auditFailure(caller: Caller | undefined, ctx: Context, route: RouteName | undefined, outcome: HandlerOutcome | void, error: ScimError) {
+    try {
+      await recordEvent(caller, ctx, route, outcome, error);
     } catch (logError) {
       strapi.log.warn(`[identity-bridge] could not write the provisioning log: ${(logError as Error).message}`);
     }
@@ -86,9 +90,22 @@ export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMidd
         tokenName: caller.token.name,
         baseUrl: baseUrlOf(strapi, ctx, basePath),
       };
-      outcome = await handlers[route](deps, { ctx, context: ctx.state.scim, ...(match.id ? { id: match.id } : {}), body });
+      const request = { ctx, context: ctx.state.scim, ...(match.id ? { id: match.id } : {}), body };
+      const handle = handlers[route];
+      if (isWrite(route)) {
+        // A write and its provisioning-log entry commit together, in the request's one transaction: the
+        // log never shows a change that did not happen, nor misses one that did.
+        const writeRoute = route;
+        const writer = caller;
+        outcome = await inTransaction(strapi, async () => {
+          const written = await handle(deps, request);
+          await recordEvent(writer, ctx, writeRoute, written);
+          return written;
+        });
+      } else {
+        outcome = await handle(deps, request);
+      }
       if (ctx.body !== undefined) ctx.type = SCIM_CONTENT_TYPE;
-      await audit(caller, ctx, route, outcome);
     } catch (thrown) {
       const { error, retryAfterSeconds, unexpected } = toErrorResponse(thrown);
       if (unexpected) strapi.log.error(`[identity-bridge] SCIM ${ctx.method} ${path} failed: ${(thrown as Error)?.stack ?? thrown}`);
@@ -97,7 +114,7 @@ export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMidd
       ctx.body = error.toJSON();
       if (error.status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="SCIM"');
       if (retryAfterSeconds) ctx.set('Retry-After', String(retryAfterSeconds));
-      if (error.status !== 503) await audit(caller, ctx, route, outcome, error);
+      if (error.status !== 503) await auditFailure(caller, ctx, route, outcome, error);
     }
   };
 }

@@ -37,10 +37,11 @@ export const isSuperAdmin = (user: Pick<AdminUser, 'roles'>): boolean =>
 
 export function createAdminUsersAdapter(strapi: Strapi) {
   const userService = () => strapi.service('admin::user') as unknown as {
-    create(attributes: Record<string, unknown>): Promise<AdminUser>;
     updateById(id: number, attributes: Record<string, unknown>): Promise<AdminUser>;
     deleteById(id: number): Promise<AdminUser | null>;
   };
+
+  const tokenService = () => strapi.service('admin::token') as unknown as { createToken(): string };
 
   const findById = (id: number): Promise<AdminUser | null> =>
     strapi.db.query(ADMIN_USER_UID).findOne({ where: { id }, populate: ['roles'] }) as Promise<AdminUser | null>;
@@ -66,6 +67,58 @@ export function createAdminUsersAdapter(strapi: Strapi) {
     return role;
   };
 
+  /**
+   * Creates an admin user without a password (they sign in through SSO or the registration link) and
+   * returns its id. It writes what Strapi's `admin::user` service `create` writes — the row with a
+   * registration token, its role links — and emits the same `user.create` event, but not through that
+   * service, for two measured reasons (bench/RESULTS.md):
+   * - Strapi's `afterCreate` hook on admin users only collects telemetry, and it does so by reading the
+   *   language of every admin user (79 ms at 100k users, on every create). `createMany` runs no
+   *   `afterCreate` hook; that telemetry (languages in use, user count) is all that is skipped.
+   * - Linking a role through the query engine reads `max(user_ord)` over every user of that role (18 ms at
+   *   100k, no index covers it). The link's `user_ord` is the new user's id instead: ids only grow and every
+   *   order value Strapi assigns is at most its user's id, so the new user still sorts last, as with max + 1.
+   */
+  async function createAdminUser(attributes: AdminUserAttributes & { roles: number[] }): Promise<AdminUser> {
+    const registrationToken = tokenService().createToken();
+    const row = { ...attributes, username: null, registrationToken };
+    const { ids } = (await strapi.db.query(ADMIN_USER_UID).createMany({ data: [row] })) as { ids: number[] };
+    const id = ids[0];
+    if (typeof id !== 'number') throw new Error('identity-bridge: the database returned no id for a new admin user');
+    const links = rolesJoinTable();
+    if (attributes.roles.length > 0) {
+      await strapi.db.query(links.name as never).createMany({
+        data: attributes.roles.map((roleId, index) => ({
+          [links.joinColumn.name]: id,
+          [links.inverseJoinColumn.name]: roleId,
+          ...(links.orderColumnName ? { [links.orderColumnName]: index + 1 } : {}),
+          ...(links.inverseOrderColumnName ? { [links.inverseOrderColumnName]: id } : {}),
+        })),
+      });
+    }
+    const roles = (await Promise.all(attributes.roles.map((roleId) => findRoleById(roleId)))).flatMap((role) => (role ? [role] : []));
+    const user: AdminUser = { id, ...attributes, username: null, blocked: false, registrationToken, roles };
+    const { registrationToken: _secret, ...publicUser } = user;
+    strapi.eventHub.emit('user.create', { user: publicUser });
+    return user;
+  }
+
+  /** Where Strapi keeps admin users' role links; read from its metadata so a renamed table follows. */
+  const rolesJoinTable = (): JoinTable => {
+    const attribute = strapi.db.metadata.get(ADMIN_USER_UID).attributes.roles as { joinTable?: JoinTable } | undefined;
+    if (!attribute?.joinTable) throw new Error('identity-bridge: Strapi no longer describes admin::user.roles as a join table');
+    return attribute.joinTable;
+  };
+
+  const findRoleById = async (id: number): Promise<AdminRole | null> => {
+    const key = `#${id}`;
+    const cached = roleCache.get(key);
+    if (cached && cached.until > Date.now()) return cached.role;
+    const role = (await strapi.db.query(ADMIN_ROLE_UID).findOne({ where: { id }, select: ['id', 'name', 'code'] })) as AdminRole | null;
+    roleCache.set(key, { role, until: Date.now() + ROLE_CACHE_MS });
+    return role;
+  };
+
   const countActiveSuperAdmins = async (): Promise<number> =>
     strapi.db.query(ADMIN_USER_UID).count({ where: { isActive: true, roles: { code: SUPER_ADMIN_CODE } } });
 
@@ -86,12 +139,19 @@ export function createAdminUsersAdapter(strapi: Strapi) {
     findRole,
     countActiveSuperAdmins,
     revokeSessions,
-    /** Creates an admin user without a password: they sign in through SSO or the registration link. */
-    create: (attributes: AdminUserAttributes & { roles: number[] }) => userService().create({ ...attributes }),
+    create: (attributes: AdminUserAttributes & { roles: number[] }) => createAdminUser(attributes),
     update: (id: number, attributes: Partial<AdminUserAttributes> & { roles?: number[] }) =>
       userService().updateById(id, attributes),
     delete: (id: number) => userService().deleteById(id),
   };
+}
+
+interface JoinTable {
+  name: string;
+  joinColumn: { name: string };
+  inverseJoinColumn: { name: string };
+  orderColumnName?: string;
+  inverseOrderColumnName?: string;
 }
 
 interface SessionManager {

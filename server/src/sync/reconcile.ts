@@ -40,6 +40,19 @@ export function createReconciler(store: DirectoryStore, binding: AdminUserBindin
   return {
     evaluate,
 
+    /**
+     * The admin user of an identity about to be created (call inside the create's transaction, before the
+     * identity row is written): binds or creates it and returns what to store as the identity's bookkeeping.
+     * A new identity belongs to no group yet, so its facts come from its SCIM data alone.
+     */
+    async bindNew(data: Record<string, unknown>, mapping: ActiveMapping): Promise<{ adminUserId: number; mapping: MappingSnapshot }> {
+      const result = evaluateMapping(factsFromScim(data, [], mapping.attributes), mapping.policy, mapping.attributes);
+      const profile = { ...adminProfileOf(data), active: result.active };
+      const adminUserId = await binding.bind(profile, mapping.managesRoles ? result.roles : undefined);
+      onReconciled?.(adminUserId);
+      return { adminUserId, mapping: snapshotOf(result, mapping.version) };
+    },
+
     /** Call inside the request's transaction. Returns the admin user id the identity is bound to. */
     async reconcile(identity: IdentityRecord, mapping: ActiveMapping): Promise<{ adminUserId: number; result: MappingResult }> {
       const result = await evaluate(identity, mapping);
