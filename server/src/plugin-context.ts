@@ -11,6 +11,7 @@ import type { Strapi } from './strapi/types';
 import { createAdminUserBinding } from './sync/admin-user-binding';
 import { createMappingRules, validateMappingSettings } from './sync/mapping-rules';
 import { createReconciler } from './sync/reconcile';
+import { createMediaFolders } from './sync/media-folders';
 import { createAccessConditions } from './access/conditions';
 import { createDeprovisionGuard } from './sync/deprovision-guard';
 import { createRemapWorker, SYNCHRONOUS_REMAP_LIMIT } from './sync/remap-worker';
@@ -34,7 +35,12 @@ export function createPluginContext(strapi: Strapi) {
   const fromConfig = config.mapping ? validateMappingSettings(config.mapping) : undefined;
   const rules = createMappingRules(store, { ...(fromConfig ? { fromConfig } : {}), defaultRole: config.scim.defaultRole });
   const access = createAccessConditions(strapi, store, rules);
-  const reconciler = createReconciler(store, binding, (adminUserId) => access.forget(adminUserId));
+  const guard = createDeprovisionGuard(store, config.deprovisionSafety);
+  const reconciler = createReconciler(store, binding, {
+    guard,
+    mediaFolders: createMediaFolders(strapi),
+    onReconciled: (adminUserId) => access.forget(adminUserId),
+  });
   const remapWorker = createRemapWorker(strapi, store, rules, reconciler);
   const invitations = createStrapiInvitations(strapi, { config: config.invitations, adminUsers });
   const groupsMatter = async () => rulesReadGroups(await rules.current());
@@ -57,7 +63,7 @@ export function createPluginContext(strapi: Strapi) {
     users: createUserProvisioning({
       strapi,
       store,
-      guard: createDeprovisionGuard(store, config.deprovisionSafety),
+      guard,
       rules,
       reconciler,
       binding,

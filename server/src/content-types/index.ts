@@ -178,8 +178,9 @@ const setting = defineStorageType({
 });
 
 /**
- * Every deactivation and deletion SCIM asks for: applied at once while few, held as `staged` for an admin's
- * approval once a mass deprovisioning is under way (deprovision safety).
+ * Every deactivation and deletion, whether SCIM asks for it or the mapping rules stop letting someone in:
+ * applied at once while few, held as `staged` for an admin's approval once a mass deprovisioning is under
+ * way (deprovision safety).
  */
 const deprovision = defineStorageType({
   singularName: 'deprovision',
@@ -193,6 +194,8 @@ const deprovision = defineStorageType({
     kind: string({ required: true }),
     status: string({ required: true }),
     tokenName: string(),
+    /** `identity-provider` (SCIM asked for it) or `mapping-rules` (no rule lets the person in any more). */
+    cause: string(),
     decidedBy: string(),
     decidedAt: datetime(),
   },

@@ -34,6 +34,11 @@ export interface MappingSnapshot {
   folders: string[];
   metadata: Record<string, string[]>;
   active: boolean;
+  /**
+   * The rules would deactivate the person, but deprovision safety holds that for an admin's approval:
+   * `active` is still true meanwhile.
+   */
+  held?: boolean;
   /** Version of the mapping rules it was computed with. */
   rulesVersion: number;
 }

@@ -27,4 +27,4 @@ export type { IdentityRecord, GroupReference, MappingSnapshot } from './identiti
 export type { GroupRecord, MemberRecord, GroupOfIdentity } from './groups';
 export type { ProvisioningEvent, EventQuery } from './events';
 export { StaleSettingError, type SettingRecord } from './settings';
-export type { DeprovisionRecord, DeprovisionKind } from './deprovisions';
+export type { DeprovisionRecord, DeprovisionKind, DeprovisionCause } from './deprovisions';

@@ -25,6 +25,7 @@ export const DEFAULT_POLICY = (defaultRole: string): MappingPolicy => ({
   roleRules: [],
   unmatched: { action: 'defaultRole', role: defaultRole },
   allowSuperAdmin: false,
+  createMissingFolders: false,
 });
 
 const text = z.string().trim();
@@ -72,6 +73,7 @@ const policySchema = z
     unmatched: unmatchedSchema,
     allowSuperAdmin: z.boolean().default(false),
     foldersAttribute: text.min(1, 'must not be empty when given').optional(),
+    createMissingFolders: z.boolean().default(false),
   })
   .strict();
 

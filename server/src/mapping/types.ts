@@ -69,6 +69,11 @@ export interface MappingPolicy {
   allowSuperAdmin: boolean;
   /** Declared attribute whose values are the person's Media Library folders (paths such as `Marketing/Campaigns`). */
   foldersAttribute?: string;
+  /**
+   * Create Media Library folders that a person's folder values name but that do not exist yet (with their
+   * parents). Off by default: a folder value that matches no folder then grants nothing.
+   */
+  createMissingFolders?: boolean;
 }
 
 export interface ConditionTrace {

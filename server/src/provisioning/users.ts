@@ -3,16 +3,16 @@
  * values and its admin user change together or not at all.
  */
 import { randomUUID } from 'node:crypto';
-import { scimErrors } from '../scim/errors';
+import { ScimError, scimErrors } from '../scim/errors';
 import { checkIfMatch, weakEtag } from '../scim/etag';
 import { applyUserPatch, parsePatchRequest } from '../scim/patch';
 import { parseUserInput, primaryEmail, serializeUser } from '../scim/resources/user';
 import type { ScimUserData } from '../scim/resources/types';
 import { USER_SCHEMAS } from '../scim/schema/attributes';
-import { inTransaction, isUniqueViolation, type DirectoryStore, type GroupOfIdentity, type GroupReference, type IdentityRecord } from '../directory';
+import { inTransaction, isUniqueViolation, type DeprovisionCause, type DirectoryStore, type GroupOfIdentity, type GroupReference, type IdentityRecord } from '../directory';
 import { findAllowedValueViolations, formatViolation } from '../mapping';
 import type { AdminUserBinding } from '../sync/admin-user-binding';
-import { adminProfileOf, type Reconciler } from '../sync/reconcile';
+import { adminProfileOf, type Reconciler, type ReconcileOptions } from '../sync/reconcile';
 import type { ActiveMapping, MappingRules } from '../sync/mapping-rules';
 import type { DeprovisionGuard } from '../sync/deprovision-guard';
 import type { Strapi } from '../strapi/types';
@@ -116,8 +116,8 @@ export function createUserProvisioning({ strapi, store, guard, rules, reconciler
     isUniqueViolation(error) ? scimErrors.uniqueness(`email ${email} already belongs to another Strapi admin user`) : error;
 
   /** Binds and reconciles the admin user of a just-written identity (inside the request's transaction). */
-  const reconcile = (identity: IdentityRecord, mapping: ActiveMapping) =>
-    reconciler.reconcile(identity, mapping).catch((error: unknown) => {
+  const reconcile = (identity: IdentityRecord, mapping: ActiveMapping, options?: ReconcileOptions) =>
+    reconciler.reconcile(identity, mapping, options).catch((error: unknown) => {
       throw emailUniquenessOf(error, primaryEmail(identity.data) ?? '');
     });
 
@@ -150,7 +150,9 @@ export function createUserProvisioning({ strapi, store, guard, rules, reconciler
         throw uniquenessOf(error, columns.userName);
       });
       await identities.setIndexedValues(record.id, 'emails.value', emailValues(data));
-      const { adminUserId } = await reconcile(next, mapping);
+      const { adminUserId, held } = await reconcile(next, mapping, { tokenName: context.tokenName });
+      // The change makes the rules shut the person out, and deprovision safety holds that for approval.
+      if (held) staged = 'deactivate';
       return { ...next, adminUserId };
     });
     return {
@@ -177,12 +179,15 @@ export function createUserProvisioning({ strapi, store, guard, rules, reconciler
       adminProfileOf(data); // refuse a user without an email before opening a transaction
       const columns = identityColumns(data);
       return inTransaction(strapi, async ({ onCommit }) => {
-        await assertUserNameFree(context, columns.userName);
-        const bound = await reconciler.bindNew(data, mapping).catch((error: unknown) => {
+        // No look-up of the userName first: the identity's unique index refuses a taken one (and decides between
+        // two racing creates), rolling the whole request back, admin user included. A create is the hottest
+        // write (bench/RESULTS.md), and a taken userName is the rare case, so only failures pay to explain.
+        const bound = await reconciler.bindNew(data, mapping).catch(async (error: unknown) => {
+          // An IdP retrying a create that already succeeded holds that email too: name the userName, the cause.
+          // (Only after the binding's own refusal: after a database error the transaction may be unusable.)
+          if (error instanceof ScimError) await assertUserNameFree(context, columns.userName);
           throw emailUniquenessOf(error, primaryEmail(data) ?? '');
         });
-        // Two racing creates of one userName both pass the check above; the identity's unique index lets one
-        // commit and rolls the other back whole, admin user included.
         const inserted = await identities
           .insert({
             ...columns,
@@ -254,8 +259,12 @@ export function createUserProvisioning({ strapi, store, guard, rules, reconciler
       return decision === 'stage' ? { name: record.userName, staged: 'delete' } : { name: record.userName };
     },
 
-    /** Applies a deactivation or deletion an admin approved (outside any SCIM request). */
-    async applyApproved(identityId: number, kind: 'deactivate' | 'delete'): Promise<boolean> {
+    /**
+     * Applies a deactivation or deletion an admin approved (outside any SCIM request). A deactivation the
+     * rules caused applies only if the rules still shut the person out; the SCIM data keeps `active` as the
+     * IdP sent it.
+     */
+    async applyApproved(identityId: number, kind: 'deactivate' | 'delete', cause: DeprovisionCause = 'identity-provider'): Promise<boolean> {
       const mapping = await rules.current();
       return inTransaction(strapi, async () => {
         const record = await identities.findById(identityId);
@@ -263,6 +272,10 @@ export function createUserProvisioning({ strapi, store, guard, rules, reconciler
         if (kind === 'delete') {
           await remove(record);
           return true;
+        }
+        if (cause === 'mapping-rules') {
+          const { result } = await reconcile(record, mapping, { deactivationApproved: true });
+          return !result.active;
         }
         const data = { ...record.data, active: false };
         const next = await identities.update(record.id, { ...identityColumns(data), data, version: record.version + 1 });

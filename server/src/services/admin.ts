@@ -103,7 +103,7 @@ export default ({ strapi }: { strapi: Strapi }) => {
       const entry = await store.deprovisions.findById(id);
       if (!entry) return 'not found' as const;
       if (!(await store.deprovisions.decide(id, decision, decidedBy))) return 'already decided' as const;
-      const applied = decision === 'approved' ? await users.applyApproved(entry.identityId, entry.kind) : false;
+      const applied = decision === 'approved' ? await users.applyApproved(entry.identityId, entry.kind, entry.cause) : false;
       await store.events.record({
         directoryId: entry.directoryId, tokenId: null, tokenName: null, method: 'ADMIN', resourceType: 'User', resourceId: null,
         resourceName: entry.userName, operation: `${decision === 'approved' ? 'approve' : 'reject'}-${entry.kind}`,

@@ -7,7 +7,7 @@
  * Call inside the write's transaction, so the count and the write commit together.
  */
 import type { PluginConfig } from '../config';
-import type { DeprovisionKind, DirectoryStore } from '../directory';
+import type { DeprovisionCause, DeprovisionKind, DirectoryStore } from '../directory';
 
 export type DeprovisionDecision = 'apply' | 'stage';
 
@@ -21,24 +21,30 @@ export function createDeprovisionGuard(store: DirectoryStore, safety: PluginConf
   }
 
   return {
-    /** Withdraws a staged entry the IdP has since contradicted (e.g. the person is active again). */
-    async withdraw(identityId: number, kind: DeprovisionKind): Promise<void> {
-      const staged = await store.deprovisions.stagedFor(identityId, kind);
-      if (staged) await store.deprovisions.decide(staged.id, 'rejected', 'identity provider (superseded)');
+    /**
+     * Withdraws a staged entry its cause has since contradicted: the IdP wants the person active again, or
+     * the rules let them in again.
+     */
+    async withdraw(identityId: number, kind: DeprovisionKind, cause: DeprovisionCause = 'identity-provider'): Promise<void> {
+      const staged = await store.deprovisions.stagedFor(identityId, kind, cause);
+      if (staged) {
+        await store.deprovisions.decide(staged.id, 'rejected', cause === 'mapping-rules' ? 'mapping rules (superseded)' : 'identity provider (superseded)');
+      }
     },
 
     async decide(
-      request: { directoryId: number; identityId: number; userName: string; tokenName: string | null },
+      request: { directoryId: number; identityId: number; userName: string; tokenName: string | null; cause?: DeprovisionCause },
       kind: DeprovisionKind,
       now = Date.now()
     ): Promise<DeprovisionDecision> {
-      const entry = { ...request, kind };
+      const cause = request.cause ?? 'identity-provider';
+      const entry = { ...request, cause, kind };
       if (!safety.enabled) {
         await store.deprovisions.record({ ...entry, status: 'applied' });
         return 'apply';
       }
       // Already waiting: the IdP retries every cycle; one staged entry per person is enough.
-      if (await store.deprovisions.stagedFor(request.identityId, kind)) return 'stage';
+      if (await store.deprovisions.stagedFor(request.identityId, kind, cause)) return 'stage';
       const stage = await wouldExceed(request.directoryId, now);
       await store.deprovisions.record({ ...entry, status: stage ? 'staged' : 'applied' });
       return stage ? 'stage' : 'apply';
