@@ -1,4 +1,5 @@
 import { PLUGIN_ID } from './pluginId';
+import { installLoginButtons } from './sso/login-buttons';
 
 /**
  * Admin-panel entry. The plugin registers itself so Strapi knows it; its settings pages (Provisioning,
@@ -7,6 +8,11 @@ import { PLUGIN_ID } from './pluginId';
 export default {
   register(app: { registerPlugin: (plugin: { id: string; name: string }) => void }) {
     app.registerPlugin({ id: PLUGIN_ID, name: PLUGIN_ID });
+  },
+
+  bootstrap() {
+    // Runs before anyone is signed in, so the login page can offer single sign-on.
+    if (typeof window !== 'undefined' && typeof MutationObserver !== 'undefined') installLoginButtons();
   },
 
   async registerTrads({ locales }: { locales: string[] }) {
