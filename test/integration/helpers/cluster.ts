@@ -1,0 +1,142 @@
+/**
+ * Several Strapi instances of the playground app, each in its own process, on one PostgreSQL database — what a
+ * company runs behind a load balancer. Tests send requests to the instances in turn, kill one with SIGKILL and
+ * restart it on the same port.
+ *
+ * Instances boot one after another: the first creates the schema, so two schema syncs never race.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { DEFAULT_TEST_TOKEN } from './app';
+
+export interface Instance {
+  origin: string;
+  scimUrl: string;
+  /** The running process (replaced by `restart`). */
+  process(): ChildProcess;
+  /** SIGKILL: no shutdown, no flush — a crash. */
+  kill(): Promise<void>;
+  /** Starts the instance again on the same port. */
+  restart(): Promise<void>;
+}
+
+export interface Cluster {
+  instances: Instance[];
+  databaseUrl: string;
+  scimToken: string;
+  close(): Promise<void>;
+}
+
+export const usesPostgres = () => process.env.DATABASE_CLIENT === 'postgres';
+
+const MAIN = resolve(__dirname, 'instance-main.js');
+
+function spawnInstance(env: NodeJS.ProcessEnv, port: number): Promise<{ child: ChildProcess; port: number }> {
+  return new Promise((done, fail) => {
+    const child = fork(MAIN, [], { env: { ...env, IB_INSTANCE_PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const onExit = (code: number | null) => fail(new Error(`a Strapi instance exited during boot (code ${code})`));
+    child.once('exit', onExit);
+    child.once('message', (message: { ready: boolean; port?: number; error?: string }) => {
+      child.off('exit', onExit);
+      if (message.ready && message.port) done({ child, port: message.port });
+      else fail(new Error(`a Strapi instance failed to boot: ${message.error}`));
+    });
+  });
+}
+
+async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `ib_cluster_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export async function startCluster(options: { size?: number; pluginConfig?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<Cluster> {
+  const serverUrl = process.env.IDENTITY_BRIDGE_TEST_PG_URL;
+  if (!serverUrl) throw new Error('a cluster needs PostgreSQL: set DATABASE_CLIENT=postgres and IDENTITY_BRIDGE_TEST_PG_URL (npm test does)');
+  const workDir = mkdtempSync(join(tmpdir(), 'ib-cluster-'));
+  const configFile = join(workDir, 'identity-bridge.json');
+  writeFileSync(configFile, JSON.stringify({ tokens: [{ name: 'Test token', secret: DEFAULT_TEST_TOKEN }], ...options.pluginConfig }));
+  const database = await createDatabase(serverUrl);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_CLIENT: 'postgres',
+    DATABASE_URL: database.url,
+    IDENTITY_BRIDGE_CONFIG: configFile,
+    IDENTITY_BRIDGE_SCIM_TOKEN: '',
+    IDENTITY_BRIDGE_DEMO: '',
+    ...options.env,
+  };
+
+  const instances: Instance[] = [];
+  const children: ChildProcess[] = [];
+  try {
+    for (let index = 0; index < (options.size ?? 2); index += 1) {
+      let { child, port } = await spawnInstance(env, 0);
+      children[index] = child;
+      const origin = `http://127.0.0.1:${port}`;
+      instances.push({
+        origin,
+        scimUrl: `${origin}/api/scim/v2`,
+        process: () => children[index]!,
+        async kill() {
+          const current = children[index]!;
+          if (current.exitCode !== null || current.signalCode !== null) return;
+          await new Promise<void>((done) => {
+            current.once('exit', () => done());
+            current.kill('SIGKILL');
+          });
+        },
+        async restart() {
+          ({ child } = await spawnInstance(env, port));
+          children[index] = child;
+        },
+      });
+    }
+  } catch (error) {
+    for (const child of children) child?.kill('SIGKILL');
+    await database.drop().catch(() => undefined);
+    rmSync(workDir, { recursive: true, force: true });
+    throw error;
+  }
+
+  return {
+    instances,
+    databaseUrl: database.url,
+    scimToken: DEFAULT_TEST_TOKEN,
+    async close() {
+      await Promise.all(
+        children.map(
+          (child) =>
+            new Promise<void>((done) => {
+              if (!child || child.exitCode !== null || child.signalCode !== null) return done();
+              const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+              child.once('exit', () => {
+                clearTimeout(timer);
+                done();
+              });
+              child.send({ cmd: 'stop' });
+            })
+        )
+      );
+      await database.drop().catch(() => undefined);
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
