@@ -8,45 +8,16 @@
  * default), IDENTITY_BRIDGE_SCIM_TOKEN, IDENTITY_BRIDGE_CONFIG, DEMO_ADMIN_EMAIL / DEMO_ADMIN_PASSWORD.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const playground = join(root, 'playground');
-
-const run = (command, args, cwd = root) => {
-  const result = spawnSync(command, args, { cwd, stdio: 'inherit', env: process.env });
-  if (result.status !== 0) process.exit(result.status ?? 1);
-};
-
-/** Newest modification time below a folder (ignoring dependencies and build output). */
-function newest(path) {
-  if (!existsSync(path)) return 0;
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  return readdirSync(path)
-    .filter((name) => !['node_modules', 'dist', '.tmp', 'build', '.strapi'].includes(name))
-    .reduce((latest, name) => Math.max(latest, newest(join(path, name))), stats.mtimeMs);
-}
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensurePlaygroundBuild, ensurePluginBuild, playground, root } from './build-admin.mjs';
 
 if (!existsSync(join(root, 'node_modules', '.bin', 'strapi'))) {
   console.log('Installing dependencies…');
-  run('node', ['scripts/install.mjs']);
+  const installed = spawnSync('node', ['scripts/install.mjs'], { cwd: root, stdio: 'inherit', env: process.env });
+  if (installed.status !== 0) process.exit(installed.status ?? 1);
 }
-
-const pluginBuilt = newest(join(root, 'dist'));
-if (pluginBuilt === 0 || newest(join(root, 'server')) > pluginBuilt || newest(join(root, 'admin')) > pluginBuilt) {
-  console.log('Building the plugin…');
-  run('npm', ['run', 'build', '--silent']);
-}
-
-const adminBuild = join(playground, 'dist', 'build');
-const appSources = Math.max(newest(join(playground, 'config')), newest(join(playground, 'src')));
-if (newest(adminBuild) === 0 || newest(join(root, 'dist')) > newest(adminBuild) || appSources > newest(adminBuild)) {
-  console.log('Building the admin panel (about a minute)…');
-  run(join(root, 'node_modules', '.bin', 'strapi'), ['build'], playground);
-}
+if (!ensurePluginBuild() || !ensurePlaygroundBuild()) process.exit(1);
 
 const env = {
   ...process.env,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npm test`: every test, in order — type check, plugin build, unit tests, then the integration suite
- * against a real Strapi app on SQLite and again on PostgreSQL. Prints one closing line
+ * `npm test`: every test, in order — type check, plugin build, unit tests, the integration suite against a
+ * real Strapi app on SQLite and again on PostgreSQL, then browser tests (headless Chromium on the built admin
+ * panel; `chromium` is installed with apt-get when missing and running as root). Prints one closing line
  * `N passed, N failed` and exits non-zero on any failure.
  *
  * PostgreSQL: IDENTITY_BRIDGE_TEST_PG_URL (a server URL whose user may CREATE DATABASE) or, by default,
@@ -37,7 +38,7 @@ function jest(name, project, env = {}) {
   const report = join(outputDir, `${name.replace(/\W+/g, '-')}.json`);
   const args = ['jest', '--selectProjects', project, '--json', `--outputFile=${report}`, '--ci'];
   // --forceExit: Strapi's knex pools and timers can outlive a suite by a moment; never let them hang CI.
-  if (project === 'integration') args.push('--runInBand', '--forceExit');
+  if (project !== 'unit') args.push('--runInBand', '--forceExit');
   const ok = step(name, 'npx', args, env);
   if (existsSync(report)) {
     const result = JSON.parse(readFileSync(report, 'utf8'));
@@ -85,6 +86,22 @@ if (process.env.IDENTITY_BRIDGE_TEST_SKIP_POSTGRES === '1') {
     } finally {
       server?.stop();
     }
+  }
+}
+
+// Browser tests: real headless Chromium (Debian's `chromium`) on the playground's built admin panel.
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (process.env.IDENTITY_BRIDGE_TEST_SKIP_BROWSER === '1') {
+  process.stdout.write('\n=== browser tests: skipped (IDENTITY_BRIDGE_TEST_SKIP_BROWSER=1)\n');
+} else {
+  if (!existsSync(chromium) && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    step('install Chromium (apt-get)', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null']);
+  }
+  if (!existsSync(chromium)) {
+    process.stdout.write(`\n=== browser tests: no Chromium at ${chromium} — apt-get install chromium, or set CHROMIUM_PATH\n`);
+    totals.failed += 1;
+  } else if (step('admin panel build (when stale)', 'node', ['-e', "import('./scripts/build-admin.mjs').then((m) => process.exit(m.ensurePluginBuild() && m.ensurePlaygroundBuild() ? 0 : 1))"])) {
+    jest('browser tests', 'browser', { DATABASE_CLIENT: 'sqlite', CHROMIUM_PATH: chromium });
   }
 }
 

@@ -12,6 +12,7 @@ import routes from './routes';
 import services from './services';
 import { registerActions } from './permissions';
 import { registerAccessConditions } from './access/conditions';
+import { registerMediaLibraryScope } from './access/media-library-scope';
 import { pluginContext } from './plugin-context';
 import { registerAdminEmailIndex } from './strapi/admin-users';
 import { createScimMiddleware } from './scim-http';
@@ -61,6 +62,7 @@ export default {
   register({ strapi }: { strapi: Strapi }) {
     registerAdminEmailIndex(strapi);
     const context = pluginContext(strapi);
+    registerMediaLibraryScope(strapi, context.access);
     strapi.server.use(
       createScimMiddleware({
         strapi,

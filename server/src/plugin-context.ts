@@ -38,7 +38,8 @@ export function createPluginContext(strapi: Strapi) {
   const guard = createDeprovisionGuard(store, config.deprovisionSafety);
   const reconciler = createReconciler(store, binding, {
     guard,
-    mediaFolders: createMediaFolders(strapi),
+    // New folders must be visible to the access condition at once, not after its cache expires.
+    mediaFolders: createMediaFolders(strapi, () => access.forgetFolders()),
     onReconciled: (adminUserId) => access.forget(adminUserId),
   });
   const remapWorker = createRemapWorker(strapi, store, rules, reconciler);

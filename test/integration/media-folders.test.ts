@@ -1,28 +1,45 @@
 /**
  * Media Library folders from identity attributes: an editor whose `folders` (Entra's multi-valued custom
  * extension attribute) say `Marketing` sees in the Media Library only the files of Marketing and its
- * sub-folders, through the plugin's "File is in one of my folders" condition on `plugin::upload.read`.
+ * sub-folders, through the plugin's "File is in one of my folders" condition on the upload actions.
  *
- * What Strapi does not filter (stated, and pinned by a test so a Strapi change is noticed): the folder tree
- * and folder listing endpoints do not apply RBAC conditions, so folder *names* stay visible.
+ * Strapi applies that condition to files only; the plugin's route middleware (access/media-library-scope)
+ * scopes what Strapi does not: the folder tree and listings, folder creation and editing, bulk delete and
+ * bulk move. People whose grant is not limited by the condition (Super Admins, unconditioned roles) must
+ * see no difference.
  */
 import { bootApp, type TestApp } from './helpers/app';
-import { request, scimClient } from './helpers/http';
+import { request, scimClient, type Reply } from './helpers/http';
 import { adminUserByEmail, createSuperAdmin, login } from './helpers/admin';
 
 const CONDITION = 'plugin::identity-bridge.in-my-folders';
+const UPLOAD_ACTIONS = ['plugin::upload.read', 'plugin::upload.assets.update', 'plugin::upload.assets.create'];
+const FOLDERS_EXTENSION = 'urn:ietf:params:scim:schemas:extension:2.0:CustomExtensionName';
+
+interface Folder {
+  id: number;
+  path: string;
+}
+interface TreeNode {
+  name: string;
+  children: TreeNode[];
+}
+
 let app: TestApp;
 let ownerToken: string;
 let editorToken: string;
+let pressToken: string;
+let readerToken: string;
+const folders = {} as Record<'Marketing' | 'Campaigns' | 'HR' | 'Company' | 'Press' | 'Legal', Folder>;
 
 const adminApi = (method: string, path: string, token: string, body?: unknown) =>
   request(method, `${app.origin}${path}`, body, { headers: { authorization: `Bearer ${token}` }, contentType: 'application/json' });
 
-async function folder(name: string, parent: number | null) {
-  return app.strapi.plugin('upload').service('folder').create({ name, parent });
+async function folder(name: string, parent: Folder | null): Promise<Folder> {
+  return app.strapi.plugin('upload').service('folder').create({ name, parent: parent?.id ?? null });
 }
 
-async function file(name: string, inFolder: { id: number; path: string } | null) {
+async function file(name: string, inFolder: Folder | null): Promise<{ id: number }> {
   return app.strapi.db.query('plugin::upload.file').create({
     data: {
       name, hash: name.replace(/\W/g, '_'), ext: '.png', mime: 'image/png', size: 1, url: `/uploads/${name}`, provider: 'local',
@@ -31,39 +48,82 @@ async function file(name: string, inFolder: { id: number; path: string } | null)
   });
 }
 
+const fileNamed = (name: string) => app.strapi.db.query('plugin::upload.file').findOne({ where: { name }, populate: ['folder'] });
+const folderNamed = (name: string) => app.strapi.db.query('plugin::upload.folder').findOne({ where: { name } });
+
+/** The tree as names only, so a test states exactly which folders a person sees. */
+const namesOf = (nodes: { name: string; children?: unknown[] }[]): TreeNode[] =>
+  nodes.map((node) => ({ name: node.name, children: namesOf((node.children ?? []) as { name: string }[]) }));
+const sortedNames = (reply: Reply) => (reply.body.data as { name: string }[]).map((entry) => entry.name).sort();
+
+/** Strapi's admin error shape, naming nothing outside the person's folders. */
+function expectForbidden(reply: Reply) {
+  expect(reply.status).toBe(403);
+  expect(reply.body).toMatchObject({ data: null, error: { status: 403, name: 'ForbiddenError' } });
+  // The plugin's refusal, not one of Strapi's (which would mean the request never reached the scope check).
+  expect(reply.body.error.message).toMatch(/inside your Media Library folders/);
+  expect(reply.text).not.toMatch(/HR|payroll/);
+}
+
+/** A SCIM-provisioned editor with the given folder values, logged in. */
+async function provisionEditor(email: string, folderValues: string[]): Promise<string> {
+  const created = await scimClient(app.scimUrl, app.scimToken).post('/Users', {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    userName: email,
+    emails: [{ value: email, primary: true }],
+    active: true,
+    [FOLDERS_EXTENSION]: { folders: folderValues.map((value) => ({ value })) },
+  });
+  expect(created.status).toBe(201);
+  const admin = await adminUserByEmail(app, email);
+  await app.strapi.service('admin::user').updateById(admin.id, { password: 'Media-Passw0rd!' });
+  return login(app, email, 'Media-Passw0rd!');
+}
+
+async function createRole(name: string, code: string, conditions: string[]) {
+  const role = await app.strapi.service('admin::role').create({ name, code, description: '' });
+  await app.strapi.service('admin::role').assignPermissions(
+    role.id,
+    UPLOAD_ACTIONS.map((action) => ({ action, subject: null, properties: {}, conditions }))
+  );
+  return role;
+}
+
 beforeAll(async () => {
   app = await bootApp();
   ownerToken = await createSuperAdmin(app);
-  const marketing = await folder('Marketing', null);
-  const campaigns = await folder('Campaigns', marketing.id);
-  const hr = await folder('HR', null);
-  await file('brand.png', marketing);
-  await file('spring.png', campaigns);
-  await file('payroll.png', hr);
+  folders.Marketing = await folder('Marketing', null);
+  folders.Campaigns = await folder('Campaigns', folders.Marketing);
+  folders.HR = await folder('HR', null);
+  folders.Company = await folder('Company', null);
+  folders.Press = await folder('Press', folders.Company);
+  folders.Legal = await folder('Legal', folders.Company);
+  await file('brand.png', folders.Marketing);
+  await file('spring.png', folders.Campaigns);
+  await file('payroll.png', folders.HR);
   await file('root.png', null);
+  await file('company.png', folders.Company);
+  await file('release.png', folders.Press);
+  await file('contract.png', folders.Legal);
 
-  const role = await app.strapi.service('admin::role').create({ name: 'Media editor', code: 'media-editor', description: '' });
-  await app.strapi.service('admin::role').assignPermissions(role.id, [
-    { action: 'plugin::upload.read', subject: null, properties: {}, conditions: [CONDITION] },
-  ]);
+  await createRole('Media editor', 'media-editor', [CONDITION]);
   const saved = await adminApi('PUT', '/identity-bridge/mapping', ownerToken, {
-    attributes: [{ key: 'folders', scimPath: 'urn:ietf:params:scim:schemas:extension:2.0:CustomExtensionName:folders', multiValued: true }],
+    attributes: [{ key: 'folders', scimPath: `${FOLDERS_EXTENSION}:folders`, multiValued: true }],
     policy: { roleRules: [{ id: 'media', when: [{ source: { type: 'attribute', key: 'folders' }, op: 'present' }], roles: ['media-editor'] }], unmatched: { action: 'deactivate' }, allowSuperAdmin: false, foldersAttribute: 'folders' },
     expectedVersion: 0,
   });
   expect(saved.status).toBe(200);
+  editorToken = await provisionEditor('media@example.com', ['Marketing', 'Nonexistent']);
+  // Lower-cased values: they must name the existing "Marketing" and "Company/Press".
+  pressToken = await provisionEditor('press@example.com', ['marketing', 'company/press']);
 
-  const created = await scimClient(app.scimUrl, app.scimToken).post('/Users', {
-    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-    userName: 'media@example.com',
-    emails: [{ value: 'media@example.com', primary: true }],
-    active: true,
-    'urn:ietf:params:scim:schemas:extension:2.0:CustomExtensionName': { folders: [{ value: 'Marketing' }, { value: 'Nonexistent' }] },
+  // Not provisioned, so no identity: an ordinary Media Library role without conditions.
+  const readerRole = await createRole('Media reader', 'media-reader', []);
+  await app.strapi.service('admin::user').create({
+    email: 'reader@example.com', password: 'Reader-Passw0rd!', firstname: 'Reader', lastname: 'Example',
+    isActive: true, registrationToken: null, roles: [readerRole.id],
   });
-  expect(created.status).toBe(201);
-  const admin = await adminUserByEmail(app, 'media@example.com');
-  await app.strapi.service('admin::user').updateById(admin.id, { password: 'Media-Passw0rd!' });
-  editorToken = await login(app, 'media@example.com', 'Media-Passw0rd!');
+  readerToken = await login(app, 'reader@example.com', 'Reader-Passw0rd!');
 });
 afterAll(async () => app?.close());
 
@@ -73,19 +133,205 @@ describe('the "File is in one of my folders" condition', () => {
     expect(reply.status).toBe(200);
     expect(reply.body.results.map((entry: { name: string }) => entry.name).sort()).toEqual(['brand.png', 'spring.png']);
     const all = await adminApi('GET', '/upload/files?pageSize=100', ownerToken);
-    expect(all.body.results).toHaveLength(4);
+    expect(all.body.results).toHaveLength(7);
   });
 
   test('a single file outside the folders is refused', async () => {
-    const payroll = await app.strapi.db.query('plugin::upload.file').findOne({ where: { name: 'payroll.png' } });
+    const payroll = await fileNamed('payroll.png');
     const reply = await adminApi('GET', `/upload/files/${payroll.id}`, editorToken);
     expect([403, 404]).toContain(reply.status);
   });
 
-  test('known gap, stated: the folder tree still lists every folder name (Strapi applies no conditions there)', async () => {
+  test('folder values match folder names ignoring case, sub-folders by their full path', async () => {
+    const reply = await adminApi('GET', '/upload/files?pageSize=100', pressToken);
+    expect(reply.status).toBe(200);
+    expect(reply.body.results.map((entry: { name: string }) => entry.name).sort()).toEqual(['brand.png', 'release.png', 'spring.png']);
+  });
+});
+
+describe('folder tree and folder listings of a person limited to their folders', () => {
+  test('the folder tree shows only their folders', async () => {
     const reply = await adminApi('GET', '/upload/folder-structure', editorToken);
     expect(reply.status).toBe(200);
-    const names = JSON.stringify(reply.body);
-    expect(names).toContain('HR');
+    expect(namesOf(reply.body.data)).toEqual([{ name: 'Marketing', children: [{ name: 'Campaigns', children: [] }] }]);
+  });
+
+  test('an ancestor of their folder is shown (to navigate to it), its other sub-folders are not', async () => {
+    const reply = await adminApi('GET', '/upload/folder-structure', pressToken);
+    expect(reply.status).toBe(200);
+    expect(namesOf(reply.body.data)).toEqual([
+      { name: 'Company', children: [{ name: 'Press', children: [] }] },
+      { name: 'Marketing', children: [{ name: 'Campaigns', children: [] }] },
+    ]);
+    const listed = await adminApi('GET', '/upload/folders', pressToken);
+    expect(sortedNames(listed)).toEqual(['Campaigns', 'Company', 'Marketing', 'Press']);
+  });
+
+  test('the folder listing shows only their folders', async () => {
+    const reply = await adminApi('GET', '/upload/folders', editorToken);
+    expect(reply.status).toBe(200);
+    expect(sortedNames(reply)).toEqual(['Campaigns', 'Marketing']);
+    const company = await adminApi('GET', `/upload/folders?filters[id]=${folders.Company.id}&populate[children]=true&populate[files]=true`, pressToken);
+    expect(company.body.data).toHaveLength(1);
+    expect(company.body.data[0].children.map((child: { name: string }) => child.name)).toEqual(['Press']);
+    expect(company.body.data[0].files).toEqual([]);
+    const asOwner = await adminApi('GET', `/upload/folders?filters[id]=${folders.Company.id}&populate[children]=true&populate[files]=true`, ownerToken);
+    expect(asOwner.body.data[0].children).toHaveLength(2);
+    expect(asOwner.body.data[0].files).toHaveLength(1);
+  });
+
+  test('a folder outside them answers as a missing folder; their own folder answers', async () => {
+    const hidden = await adminApi('GET', `/upload/folders/${folders.HR.id}`, editorToken);
+    expect(hidden.status).toBe(404);
+    expect(hidden.text).not.toContain('HR');
+    const missing = await adminApi('GET', '/upload/folders/999999', ownerToken);
+    expect(missing.status).toBe(404);
+    expect(hidden.body).toEqual(missing.body);
+    const own = await adminApi('GET', `/upload/folders/${folders.Campaigns.id}`, editorToken);
+    expect(own.status).toBe(200);
+    expect(own.body.data.name).toBe('Campaigns');
+  });
+});
+
+describe('bulk delete by a person limited to their folders', () => {
+  test('refuses a file outside their folders, and deletes nothing', async () => {
+    const payroll = await fileNamed('payroll.png');
+    expectForbidden(await adminApi('POST', '/upload/actions/bulk-delete', editorToken, { fileIds: [payroll.id], folderIds: [] }));
+    expect(await fileNamed('payroll.png')).not.toBeNull();
+  });
+
+  test('refuses a folder outside their folders, and deletes nothing', async () => {
+    expectForbidden(await adminApi('POST', '/upload/actions/bulk-delete', editorToken, { fileIds: [], folderIds: [folders.HR.id] }));
+    expect(await folderNamed('HR')).not.toBeNull();
+    expect(await fileNamed('payroll.png')).not.toBeNull();
+  });
+
+  test('refuses a mix of an allowed and a forbidden file, and deletes neither', async () => {
+    const brand = await fileNamed('brand.png');
+    const payroll = await fileNamed('payroll.png');
+    expectForbidden(await adminApi('POST', '/upload/actions/bulk-delete', editorToken, { fileIds: [brand.id, payroll.id] }));
+    expect(await fileNamed('brand.png')).not.toBeNull();
+    expect(await fileNamed('payroll.png')).not.toBeNull();
+  });
+
+  test('refuses a folder shown only as an ancestor', async () => {
+    expectForbidden(await adminApi('POST', '/upload/actions/bulk-delete', pressToken, { folderIds: [folders.Company.id] }));
+    expect(await folderNamed('Legal')).not.toBeNull();
+  });
+
+  test('deletes a file inside their folders', async () => {
+    const draft = await file('draft.png', folders.Campaigns);
+    const reply = await adminApi('POST', '/upload/actions/bulk-delete', editorToken, { fileIds: [draft.id] });
+    expect(reply.status).toBe(200);
+    expect(await fileNamed('draft.png')).toBeNull();
+  });
+});
+
+describe('bulk move by a person limited to their folders', () => {
+  let moved: { id: number };
+  beforeAll(async () => {
+    moved = await file('move-me.png', folders.Marketing);
+  });
+
+  test('refuses moving an allowed file into a folder outside, or to the root', async () => {
+    expectForbidden(await adminApi('POST', '/upload/actions/bulk-move', editorToken, { fileIds: [moved.id], destinationFolderId: folders.HR.id }));
+    expectForbidden(await adminApi('POST', '/upload/actions/bulk-move', editorToken, { fileIds: [moved.id], destinationFolderId: null }));
+    const unchanged = await fileNamed('move-me.png');
+    expect(unchanged.folderPath).toBe(folders.Marketing.path);
+    expect(unchanged.folder.id).toBe(folders.Marketing.id);
+  });
+
+  test('refuses moving a folder outside their folders into one of theirs', async () => {
+    expectForbidden(await adminApi('POST', '/upload/actions/bulk-move', editorToken, { folderIds: [folders.HR.id], destinationFolderId: folders.Marketing.id }));
+    expect((await folderNamed('HR')).path).toBe(folders.HR.path);
+  });
+
+  test('moves a file from Marketing into Campaigns', async () => {
+    const reply = await adminApi('POST', '/upload/actions/bulk-move', editorToken, { fileIds: [moved.id], folderIds: [], destinationFolderId: folders.Campaigns.id });
+    expect(reply.status).toBe(200);
+    const after = await fileNamed('move-me.png');
+    expect(after.folderPath).toBe(folders.Campaigns.path);
+    expect(after.folder.id).toBe(folders.Campaigns.id);
+  });
+});
+
+describe('folder creation and editing by a person limited to their folders', () => {
+  test('cannot create a folder under a folder outside, nor at the root', async () => {
+    expectForbidden(await adminApi('POST', '/upload/folders', editorToken, { name: 'Payslips', parent: folders.HR.id }));
+    expectForbidden(await adminApi('POST', '/upload/folders', editorToken, { name: 'Top level', parent: null }));
+    expectForbidden(await adminApi('POST', '/upload/folders', editorToken, { name: 'No parent given' }));
+    expect(await folderNamed('Payslips')).toBeNull();
+    expect(await folderNamed('Top level')).toBeNull();
+    expect(await folderNamed('No parent given')).toBeNull();
+  });
+
+  test('creates a folder under their folder, and sees it at once', async () => {
+    const reply = await adminApi('POST', '/upload/folders', editorToken, { name: 'Launch', parent: folders.Marketing.id });
+    expect(reply.status).toBe(201);
+    expect((await folderNamed('Launch')).path).toMatch(new RegExp(`^${folders.Marketing.path}/\\d+$`));
+    const tree = await adminApi('GET', '/upload/folder-structure', editorToken);
+    expect(namesOf(tree.body.data)).toEqual([
+      { name: 'Marketing', children: [{ name: 'Campaigns', children: [] }, { name: 'Launch', children: [] }] },
+    ]);
+  });
+
+  test('cannot rename a folder outside, nor move their folder out of their folders', async () => {
+    expectForbidden(await adminApi('PUT', `/upload/folders/${folders.HR.id}`, editorToken, { name: 'HR archive' }));
+    expectForbidden(await adminApi('PUT', `/upload/folders/${folders.Campaigns.id}`, editorToken, { parent: folders.HR.id }));
+    expectForbidden(await adminApi('PUT', `/upload/folders/${folders.Campaigns.id}`, editorToken, { name: 'Campaigns', parent: null }));
+    expect(await folderNamed('HR archive')).toBeNull();
+    expect((await folderNamed('Campaigns')).path).toBe(folders.Campaigns.path);
+  });
+
+  test('renames their folder', async () => {
+    const launch = await folderNamed('Launch');
+    const reply = await adminApi('PUT', `/upload/folders/${launch.id}`, editorToken, { name: 'Launch 2026' });
+    expect(reply.status).toBe(200);
+    expect(await folderNamed('Launch 2026')).not.toBeNull();
+  });
+});
+
+describe('people not limited by the condition see no difference', () => {
+  const allRootFolders = ['Company', 'HR', 'Marketing'];
+
+  test('a Super Admin sees every folder', async () => {
+    const tree = await adminApi('GET', '/upload/folder-structure', ownerToken);
+    expect(tree.status).toBe(200);
+    expect(namesOf(tree.body.data).map((node) => node.name)).toEqual(allRootFolders);
+    const hr = await adminApi('GET', `/upload/folders/${folders.HR.id}`, ownerToken);
+    expect(hr.status).toBe(200);
+    const listed = await adminApi('GET', '/upload/folders', ownerToken);
+    expect(sortedNames(listed)).toEqual(expect.arrayContaining(['Company', 'HR', 'Legal', 'Marketing', 'Press']));
+  });
+
+  test('a Super Admin creates at the root, moves to the root and deletes anywhere', async () => {
+    const created = await adminApi('POST', '/upload/folders', ownerToken, { name: 'Archive', parent: null });
+    expect(created.status).toBe(201);
+    const stray = await file('stray.png', folders.HR);
+    const moved = await adminApi('POST', '/upload/actions/bulk-move', ownerToken, { fileIds: [stray.id], destinationFolderId: null });
+    expect(moved.status).toBe(200);
+    expect((await fileNamed('stray.png')).folderPath).toBe('/');
+    const deleted = await adminApi('POST', '/upload/actions/bulk-delete', ownerToken, { fileIds: [stray.id], folderIds: [created.body.data.id] });
+    expect(deleted.status).toBe(200);
+    expect(await fileNamed('stray.png')).toBeNull();
+    expect(await folderNamed('Archive')).toBeNull();
+  });
+
+  test('an editor whose role has the upload actions without conditions sees and does everything', async () => {
+    const tree = await adminApi('GET', '/upload/folder-structure', readerToken);
+    expect(tree.status).toBe(200);
+    expect(namesOf(tree.body.data).map((node) => node.name)).toEqual(allRootFolders);
+    const listed = await adminApi('GET', '/upload/folders', readerToken);
+    expect(sortedNames(listed)).toContain('HR');
+    const files = await adminApi('GET', '/upload/files?pageSize=100', readerToken);
+    expect(files.body.results.map((entry: { name: string }) => entry.name)).toContain('payroll.png');
+    const created = await adminApi('POST', '/upload/folders', readerToken, { name: 'Reader folder', parent: null });
+    expect(created.status).toBe(201);
+    const spare = await file('spare.png', folders.HR);
+    const moved = await adminApi('POST', '/upload/actions/bulk-move', readerToken, { fileIds: [spare.id], destinationFolderId: null });
+    expect(moved.status).toBe(200);
+    const deleted = await adminApi('POST', '/upload/actions/bulk-delete', readerToken, { fileIds: [spare.id], folderIds: [created.body.data.id] });
+    expect(deleted.status).toBe(200);
+    expect(await fileNamed('spare.png')).toBeNull();
   });
 });

@@ -20,34 +20,86 @@ export const IN_MY_FOLDERS = 'in-my-folders';
 const UPLOAD_FOLDER_UID = 'plugin::upload.folder';
 const CACHE_MS = 5_000;
 
-interface ConditionUser {
+export interface ConditionUser {
   id: number;
   permission?: { subject?: string | null };
 }
 
+/** A Media Library folder: its database id and Strapi's id path (`/1/3`, built from `pathId`s). */
+export interface FolderRow {
+  id: number;
+  path: string;
+}
+
+/** One RBAC permission of a person, as Strapi stores it (condition names such as `admin::is-creator`). */
+export interface GrantedPermission {
+  action: string;
+  conditions?: string[] | null;
+}
+
+interface FolderTree {
+  rows: FolderRow[];
+  /** Lower-cased name path (`marketing/campaigns`) → the id paths of the folders it names. */
+  byName: Map<string, string[]>;
+  until: number;
+}
+
+/**
+ * Folders by lower-cased name path. Names match ignoring case, as the folder creation of
+ * `policy.createMissingFolders` does: "press" in the IdP means the existing folder "Press". Strapi allows
+ * "Press" and "press" side by side; a value then names both, as it cannot tell them apart.
+ */
+function indexByNamePath(folders: (FolderRow & { pathId: number; name: string })[]): Map<string, string[]> {
+  const nameOf = new Map(folders.map((folder) => [String(folder.pathId), folder.name]));
+  const byName = new Map<string, string[]>();
+  for (const folder of folders) {
+    const names = folder.path.split('/').filter(Boolean).map((pathId) => nameOf.get(pathId));
+    if (!names.every((name): name is string => typeof name === 'string')) continue;
+    const key = names.join('/').toLowerCase();
+    byName.set(key, [...(byName.get(key) ?? []), folder.path]);
+  }
+  return byName;
+}
+
 export function createAccessConditions(strapi: Strapi, store: DirectoryStore, rules: MappingRules) {
   const snapshots = new Map<number, { snapshot: MappingSnapshot | null; until: number }>();
-  let folderPaths: { byName: Map<string, string>; until: number } | undefined;
+  const permissions = new Map<number, { granted: GrantedPermission[]; until: number }>();
+  let folderTree: FolderTree | undefined;
 
-  /**
-   * Media Library folders by their name path (`Marketing/Campaigns`) → Strapi's id path (`/1/3`), which is
-   * what files carry in `folderPath`. Names in the person's folders that match no folder are ignored.
-   */
-  async function folderIdPaths(): Promise<Map<string, string>> {
-    if (folderPaths && folderPaths.until > Date.now()) return folderPaths.byName;
-    const folders = (await strapi.db.query(UPLOAD_FOLDER_UID).findMany({ select: ['pathId', 'name', 'path'] })) as {
+  async function currentFolderTree(): Promise<FolderTree> {
+    if (folderTree && folderTree.until > Date.now()) return folderTree;
+    const folders = (await strapi.db.query(UPLOAD_FOLDER_UID).findMany({ select: ['id', 'pathId', 'name', 'path'] })) as (FolderRow & {
       pathId: number;
       name: string;
-      path: string;
-    }[];
-    const nameOf = new Map(folders.map((folder) => [String(folder.pathId), folder.name]));
-    const byName = new Map<string, string>();
-    for (const folder of folders) {
-      const names = folder.path.split('/').filter(Boolean).map((id) => nameOf.get(id));
-      if (names.every((name): name is string => typeof name === 'string')) byName.set(names.join('/'), folder.path);
-    }
-    folderPaths = { byName, until: Date.now() + CACHE_MS };
-    return byName;
+    })[];
+    folderTree = {
+      rows: folders.map(({ id, path }) => ({ id, path })),
+      byName: indexByNamePath(folders),
+      until: Date.now() + CACHE_MS,
+    };
+    return folderTree;
+  }
+
+  /**
+   * Media Library folders by their lower-cased name path (`marketing/campaigns`) → Strapi's id paths
+   * (`/1/3`), which is what files carry in `folderPath`.
+   */
+  async function folderIdPaths(): Promise<Map<string, string[]>> {
+    return (await currentFolderTree()).byName;
+  }
+
+  /**
+   * The id paths of the person's folders and all their sub-folders; null when they have no folders (no
+   * identity, inactive, or no folder values). Values that name no folder are ignored.
+   */
+  async function allowedFolderPaths(adminUserId: number): Promise<string[] | null> {
+    const snapshot = await snapshotOf(adminUserId);
+    if (!snapshot || !snapshot.active || snapshot.folders.length === 0) return null;
+    const paths = await folderIdPaths();
+    const roots = snapshot.folders.flatMap((name) => paths.get(name.toLowerCase()) ?? []);
+    // Strapi also matches conditions in memory (CASL), which knows no `$startsWith`: sub-folders are
+    // listed explicitly instead.
+    return [...paths.values()].flat().filter((path) => roots.some((root) => path === root || path.startsWith(`${root}/`)));
   }
 
   async function snapshotOf(adminUserId: number): Promise<MappingSnapshot | null> {
@@ -63,21 +115,38 @@ export function createAccessConditions(strapi: Strapi, store: DirectoryStore, ru
   return {
     forget(adminUserId: number) {
       snapshots.delete(adminUserId);
+      permissions.delete(adminUserId);
+    },
+
+    /** Drops the folder tree read from the database (call after folders are created, moved or deleted). */
+    forgetFolders() {
+      folderTree = undefined;
+    },
+
+    allowedFolderPaths,
+
+    /** Every Media Library folder's id and id path (cached as briefly as the condition's folder look-ups). */
+    async folders(): Promise<FolderRow[]> {
+      return (await currentFolderTree()).rows;
+    },
+
+    /** The person's RBAC permissions, from all their roles (cached briefly; dropped by `forget`). */
+    async permissionsOf(adminUserId: number): Promise<GrantedPermission[]> {
+      const cached = permissions.get(adminUserId);
+      if (cached && cached.until > Date.now()) return cached.granted;
+      const service = strapi.service('admin::permission') as unknown as {
+        findUserPermissions(user: { id: number }): Promise<GrantedPermission[]>;
+      };
+      const granted = await service.findUserPermissions({ id: adminUserId });
+      if (permissions.size > 10_000) permissions.clear();
+      permissions.set(adminUserId, { granted, until: Date.now() + CACHE_MS });
+      return granted;
     },
 
     /** Files in the person's folders and their sub-folders (upload actions have no subject). */
     async folderHandler(user: ConditionUser): Promise<false | Record<string, unknown>> {
-      const snapshot = await snapshotOf(user.id);
-      if (!snapshot || !snapshot.active || snapshot.folders.length === 0) return false;
-      const paths = await folderIdPaths();
-      const roots = snapshot.folders.flatMap((name) => {
-        const path = paths.get(name);
-        return path ? [path] : [];
-      });
-      // Strapi also matches conditions in memory (CASL), which knows no `$startsWith`: sub-folders are
-      // listed explicitly instead.
-      const allowed = [...paths.values()].filter((path) => roots.some((root) => path === root || path.startsWith(`${root}/`)));
-      if (allowed.length === 0) return false;
+      const allowed = await allowedFolderPaths(user.id);
+      if (!allowed || allowed.length === 0) return false;
       return { folderPath: { $in: allowed } };
     },
 

@@ -26,6 +26,11 @@ export interface BootOptions {
   pluginConfig?: Record<string, unknown>;
   /** Extra environment for this boot (e.g. IDENTITY_BRIDGE_DEMO). */
   env?: Record<string, string>;
+  /**
+   * Serve the built admin panel (browser tests): the app then runs from `playground/dist`, which
+   * `strapi build` fills (scripts/build-admin.mjs builds it when stale).
+   */
+  adminPanel?: boolean;
 }
 
 async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
@@ -78,7 +83,8 @@ export async function bootApp(options: BootOptions = {}): Promise<TestApp> {
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createStrapi } = require('@strapi/strapi');
-  const instance = createStrapi({ appDir, distDir: appDir, autoReload: false, serveAdminPanel: false });
+  const distDir = options.adminPanel ? join(appDir, 'dist') : appDir;
+  const instance = createStrapi({ appDir, distDir, autoReload: false, serveAdminPanel: Boolean(options.adminPanel) });
   let strapi: any;
   try {
     strapi = await instance.load();
