@@ -102,19 +102,36 @@ export function createAccessConditions(strapi: Strapi, store: DirectoryStore, ru
     return [...paths.values()].flat().filter((path) => roots.some((root) => path === root || path.startsWith(`${root}/`)));
   }
 
+  /** Reads in flight, so concurrent requests of one person share one read (each would wait for a connection). */
+  const snapshotReads = new Map<number, Promise<MappingSnapshot | null>>();
+
   async function snapshotOf(adminUserId: number): Promise<MappingSnapshot | null> {
     const cached = snapshots.get(adminUserId);
     if (cached && cached.until > Date.now()) return cached.snapshot;
-    const identity = await store.identities.findByAdminUserId(adminUserId);
-    const snapshot = identity?.mapping ?? null;
-    if (snapshots.size > 10_000) snapshots.clear();
-    snapshots.set(adminUserId, { snapshot, until: Date.now() + CACHE_MS });
-    return snapshot;
+    const inFlight = snapshotReads.get(adminUserId);
+    if (inFlight) return inFlight;
+    const read: Promise<MappingSnapshot | null> = store.identities
+      .findByAdminUserId(adminUserId)
+      .then((identity) => {
+        const snapshot = identity?.mapping ?? null;
+        // Forgotten meanwhile (the mapping changed while this read ran): answer, but do not cache what may be stale.
+        if (snapshotReads.get(adminUserId) === read) {
+          if (snapshots.size > 10_000) snapshots.clear();
+          snapshots.set(adminUserId, { snapshot, until: Date.now() + CACHE_MS });
+        }
+        return snapshot;
+      })
+      .finally(() => {
+        if (snapshotReads.get(adminUserId) === read) snapshotReads.delete(adminUserId);
+      });
+    snapshotReads.set(adminUserId, read);
+    return read;
   }
 
   return {
     forget(adminUserId: number) {
       snapshots.delete(adminUserId);
+      snapshotReads.delete(adminUserId);
       permissions.delete(adminUserId);
     },
 

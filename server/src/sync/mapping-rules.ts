@@ -59,6 +59,7 @@ const CACHE_MS = 2_000;
 
 export function createMappingRules(store: DirectoryStore, options: { fromConfig?: MappingSettings; defaultRole: string }) {
   let cached: { mapping: ActiveMapping; until: number } | undefined;
+  let reading: Promise<ActiveMapping> | undefined;
 
   async function load(): Promise<ActiveMapping> {
     if (options.fromConfig) return { ...options.fromConfig, version: 0, source: 'config', managesRoles: true };
@@ -70,9 +71,19 @@ export function createMappingRules(store: DirectoryStore, options: { fromConfig?
   return {
     async current(): Promise<ActiveMapping> {
       if (cached && cached.until > Date.now()) return cached.mapping;
-      const mapping = await load();
-      cached = { mapping, until: Date.now() + CACHE_MS };
-      return mapping;
+      // Concurrent callers share one read; a read overtaken by `invalidate` answers but is not cached.
+      if (!reading) {
+        const read: Promise<ActiveMapping> = load()
+          .then((mapping) => {
+            if (reading === read) cached = { mapping, until: Date.now() + CACHE_MS };
+            return mapping;
+          })
+          .finally(() => {
+            if (reading === read) reading = undefined;
+          });
+        reading = read;
+      }
+      return reading;
     },
 
     /** Saves new rules if nobody saved in between (`expectedVersion`), and marks everyone for re-mapping. */
@@ -82,6 +93,7 @@ export function createMappingRules(store: DirectoryStore, options: { fromConfig?
         await store.settings.put(MAPPING_SETTING_KEY, settings, expectedVersion);
       } finally {
         cached = undefined;
+        reading = undefined;
       }
       await store.identities.markStale();
       return this.current();
@@ -89,6 +101,7 @@ export function createMappingRules(store: DirectoryStore, options: { fromConfig?
 
     invalidate() {
       cached = undefined;
+      reading = undefined;
     },
   };
 }
