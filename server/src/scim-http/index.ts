@@ -34,26 +34,26 @@ function baseUrlOf(strapi: Strapi, ctx: Context, basePath: string): string {
 export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMiddlewareOptions) {
   const prefix = basePath.toLowerCase();
 
-  /** One provisioning-log entry. Successful reads are not logged. */
+  /** One provisioning-log entry: every write, and every failure (successful reads are not logged). */
   const recordEvent = (caller: Caller | undefined, ctx: Context, route: RouteName | undefined, outcome: HandlerOutcome | void, error?: ScimError) =>
     store.events.record({
-        directoryId: caller?.token.directoryId ?? null,
-        tokenId: caller?.token.id ?? null,
-        tokenName: caller?.token.name ?? null,
-        method: ctx.method,
-        resourceType: outcome?.resourceType ?? (route?.includes('User') ? 'User' : route?.includes('Group') ? 'Group' : null),
-        resourceId: outcome?.resourceId ?? null,
-        resourceName: outcome?.resourceName ?? null,
-        operation: route ?? 'unknown',
-        outcome: error ? 'failure' : outcome?.staged ? 'staged' : 'success',
-        status: ctx.status,
-        scimType: error?.scimType ?? null,
-        changed: outcome?.changed ?? null,
-        detail: error
-          ? error.message.slice(0, 1000)
-          : outcome?.staged
-            ? `${outcome.staged === 'delete' ? 'deletion' : 'deactivation'} held for approval (deprovision safety)`
-            : null,
+      directoryId: caller?.token.directoryId ?? null,
+      tokenId: caller?.token.id ?? null,
+      tokenName: caller?.token.name ?? null,
+      method: ctx.method,
+      resourceType: outcome?.resourceType ?? (route?.includes('User') ? 'User' : route?.includes('Group') ? 'Group' : null),
+      resourceId: outcome?.resourceId ?? null,
+      resourceName: outcome?.resourceName ?? null,
+      operation: route ?? 'unknown',
+      outcome: error ? 'failure' : outcome?.staged ? 'staged' : 'success',
+      status: ctx.status,
+      scimType: error?.scimType ?? null,
+      changed: outcome?.changed ?? null,
+      detail: error
+        ? error.message.slice(0, 1000)
+        : outcome?.staged
+          ? `${outcome.staged === 'delete' ? 'deletion' : 'deactivation'} held for approval (deprovision safety)`
+          : null,
     });
 
   /** Logs a failed request (after its transaction rolled back); a log failure never hides the SCIM error. */
