@@ -5,8 +5,8 @@
  *
  * Strapi applies that condition to files only; the plugin's route middleware (access/media-library-scope)
  * scopes what Strapi does not: the folder tree and listings, folder creation and editing, bulk delete and
- * bulk move. People whose grant is not limited by the condition (Super Admins, unconditioned roles) must
- * see no difference.
+ * bulk move, the destination folder of uploads, and moves made by editing a file's details. People whose
+ * grant is not limited by the condition (Super Admins, unconditioned roles) must see no difference.
  */
 import { bootApp, type TestApp } from './helpers/app';
 import { request, scimClient, type Reply } from './helpers/http';
@@ -48,6 +48,29 @@ async function file(name: string, inFolder: Folder | null): Promise<{ id: number
   });
 }
 
+/** A valid 1×1 PNG. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+/**
+ * A multipart request as the Media Library sends it: one `files` part per name, and `fileInfo` parts
+ * (each a JSON string, or sent as given when already a string).
+ */
+async function multipart(path: string, token: string, fileNames: string[], fileInfo: unknown[] = []): Promise<Reply> {
+  const form = new FormData();
+  for (const name of fileNames) form.append('files', new Blob([PNG], { type: 'image/png' }), name);
+  for (const info of fileInfo) form.append('fileInfo', typeof info === 'string' ? info : JSON.stringify(info));
+  const response = await fetch(`${app.origin}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const text = await response.text();
+  let body: any;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, headers: response.headers, body, text };
+}
+
+const fileCount = (): Promise<number> => app.strapi.db.query('plugin::upload.file').count();
 const fileNamed = (name: string) => app.strapi.db.query('plugin::upload.file').findOne({ where: { name }, populate: ['folder'] });
 const folderNamed = (name: string) => app.strapi.db.query('plugin::upload.folder').findOne({ where: { name } });
 
@@ -291,6 +314,118 @@ describe('folder creation and editing by a person limited to their folders', () 
   });
 });
 
+describe('uploads by a person limited to their folders', () => {
+  test('uploads a file into their folder (multipart body read before Strapi runs)', async () => {
+    const reply = await multipart('/upload', editorToken, ['upload-ok.png'], [{ name: 'upload-ok.png', folder: folders.Marketing.id }]);
+    expect(reply.status).toBe(201);
+    const created = await fileNamed('upload-ok.png');
+    expect(created.folder.id).toBe(folders.Marketing.id);
+    expect(created.folderPath).toBe(folders.Marketing.path);
+  });
+
+  test('refuses an upload into a folder outside, to the root, or without a destination, and creates no file', async () => {
+    const before = await fileCount();
+    expectForbidden(await multipart('/upload', editorToken, ['upload-hr.png'], [{ name: 'upload-hr.png', folder: folders.HR.id }]));
+    expectForbidden(await multipart('/upload', editorToken, ['upload-root.png'], [{ name: 'upload-root.png', folder: null }]));
+    expectForbidden(await multipart('/upload', editorToken, ['upload-nowhere.png']));
+    // The press editor sees Company (to reach Press), but it is not theirs.
+    expectForbidden(await multipart('/upload', pressToken, ['upload-company.png'], [{ name: 'upload-company.png', folder: folders.Company.id }]));
+    expect(await fileCount()).toBe(before);
+    expect(await fileNamed('upload-hr.png')).toBeNull();
+    expect(await fileNamed('upload-root.png')).toBeNull();
+  });
+
+  test('refuses a multi-file upload if any file goes outside, or has no fileInfo (the root), and creates none', async () => {
+    const before = await fileCount();
+    const mixed = [{ name: 'multi-a.png', folder: folders.Marketing.id }, { name: 'multi-b.png', folder: folders.HR.id }];
+    expectForbidden(await multipart('/upload', editorToken, ['multi-a.png', 'multi-b.png'], mixed));
+    expectForbidden(await multipart('/upload', editorToken, ['multi-a.png', 'multi-b.png'], [mixed[0]]));
+    expect(await fileCount()).toBe(before);
+    const inside = [{ name: 'multi-a.png', folder: folders.Marketing.id }, { name: 'multi-b.png', folder: String(folders.Campaigns.id) }];
+    const reply = await multipart('/upload', editorToken, ['multi-a.png', 'multi-b.png'], inside);
+    expect(reply.status).toBe(201);
+    expect((await fileNamed('multi-b.png')).folder.id).toBe(folders.Campaigns.id);
+    expect(await fileCount()).toBe(before + 2);
+  });
+
+  test('POST /upload/files: into their folder, not outside', async () => {
+    const before = await fileCount();
+    expectForbidden(await multipart('/upload/files', editorToken, ['single-hr.png'], [{ name: 'single-hr.png', folder: folders.HR.id }]));
+    expectForbidden(await multipart('/upload/files', editorToken, ['single-root.png']));
+    expect(await fileCount()).toBe(before);
+    const reply = await multipart('/upload/files', editorToken, ['single-ok.png'], [{ name: 'single-ok.png', folder: folders.Campaigns.id }]);
+    expect(reply.status).toBe(201);
+    expect((await fileNamed('single-ok.png')).folder.id).toBe(folders.Campaigns.id);
+  });
+
+  test('upload from URLs: refused outside or at the root before anything is fetched; their folder starts the stream', async () => {
+    const urls = ['http://127.0.0.1:9/picture.png'];
+    expectForbidden(await adminApi('POST', '/upload/actions/upload-from-urls', editorToken, { urls, folderId: folders.HR.id }));
+    expectForbidden(await adminApi('POST', '/upload/actions/upload-from-urls', editorToken, { urls }));
+    // Inside: Strapi answers with its event stream (the private address itself is then refused by Strapi).
+    const inside = await adminApi('POST', '/upload/actions/upload-from-urls', editorToken, { urls, folderId: folders.Marketing.id });
+    expect(inside.status).toBe(200);
+    expect(inside.headers.get('content-type')).toMatch(/text\/event-stream/);
+    expect(inside.text).toContain('stream:complete');
+  });
+});
+
+describe('moving a file by editing its details, by a person limited to their folders', () => {
+  let details: { id: number };
+  beforeAll(async () => {
+    details = await file('details.png', folders.Marketing);
+  });
+
+  test('PUT /upload/files/:id refuses moving their file to a folder outside or to the root; the file stays', async () => {
+    expectForbidden(await adminApi('PUT', `/upload/files/${details.id}`, editorToken, { fileInfo: { folder: folders.HR.id } }));
+    expectForbidden(await adminApi('PUT', `/upload/files/${details.id}`, editorToken, { fileInfo: { name: 'renamed.png', folder: null } }));
+    const unchanged = await fileNamed('details.png');
+    expect(unchanged.folder.id).toBe(folders.Marketing.id);
+    expect(unchanged.folderPath).toBe(folders.Marketing.path);
+  });
+
+  test('POST /upload?id= (Strapi\'s multiplexer) is checked as an edit: JSON, multipart, and with a replacement file', async () => {
+    expectForbidden(await adminApi('POST', `/upload?id=${details.id}`, editorToken, { fileInfo: { folder: folders.HR.id } }));
+    expectForbidden(await multipart(`/upload?id=${details.id}`, editorToken, [], [{ folder: folders.HR.id }]));
+    expectForbidden(await multipart(`/upload?id=${details.id}`, editorToken, ['details.png'], [{ folder: folders.HR.id }]));
+    expectForbidden(await multipart(`/upload/files/${details.id}/replace`, editorToken, ['details.png'], [{ folder: null }]));
+    expect((await fileNamed('details.png')).folder.id).toBe(folders.Marketing.id);
+    const kept = await adminApi('POST', `/upload?id=${details.id}`, editorToken, { fileInfo: { caption: 'via multiplexer', folder: folders.Marketing.id } });
+    expect(kept.status).toBe(200);
+    expect((await fileNamed('details.png')).caption).toBe('via multiplexer');
+  });
+
+  test('edits without a folder are untouched; a move into their sub-folder is made', async () => {
+    const renamed = await adminApi('PUT', `/upload/files/${details.id}`, editorToken, { fileInfo: { caption: 'Spring visual' } });
+    expect(renamed.status).toBe(200);
+    expect((await fileNamed('details.png')).caption).toBe('Spring visual');
+    const moved = await adminApi('PUT', `/upload/files/${details.id}`, editorToken, { fileInfo: { folder: folders.Campaigns.id } });
+    expect(moved.status).toBe(200);
+    const after = await fileNamed('details.png');
+    expect(after.folder.id).toBe(folders.Campaigns.id);
+    expect(after.folderPath).toBe(folders.Campaigns.path);
+  });
+
+  test('bulk update with one forbidden destination is refused whole; nothing changes', async () => {
+    const first = await file('bulk-a.png', folders.Marketing);
+    const second = await file('bulk-b.png', folders.Marketing);
+    const updates = [
+      { id: first.id, fileInfo: { caption: 'changed', folder: folders.Campaigns.id } },
+      { id: second.id, fileInfo: { folder: folders.HR.id } },
+    ];
+    expectForbidden(await adminApi('POST', '/upload/actions/bulk-update', editorToken, { updates }));
+    for (const name of ['bulk-a.png', 'bulk-b.png']) {
+      const unchanged = await fileNamed(name);
+      expect(unchanged.folder.id).toBe(folders.Marketing.id);
+      expect(unchanged.caption).toBeNull();
+    }
+    const allowed = await adminApi('POST', '/upload/actions/bulk-update', editorToken, { updates: [updates[0], { id: second.id, fileInfo: { caption: 'kept here' } }] });
+    expect(allowed.status).toBe(200);
+    expect((await fileNamed('bulk-a.png')).folder.id).toBe(folders.Campaigns.id);
+    expect((await fileNamed('bulk-b.png')).caption).toBe('kept here');
+  });
+});
+
 describe('people not limited by the condition see no difference', () => {
   const allRootFolders = ['Company', 'HR', 'Marketing'];
 
@@ -315,6 +450,26 @@ describe('people not limited by the condition see no difference', () => {
     expect(deleted.status).toBe(200);
     expect(await fileNamed('stray.png')).toBeNull();
     expect(await folderNamed('Archive')).toBeNull();
+  });
+
+  test('a Super Admin uploads to the root and moves a file there by editing it', async () => {
+    const uploaded = await multipart('/upload', ownerToken, ['owner-root.png'], [{ name: 'owner-root.png', folder: null }]);
+    expect(uploaded.status).toBe(201);
+    expect((await fileNamed('owner-root.png')).folderPath).toBe('/');
+    const stray = await file('owner-stray.png', folders.HR);
+    const moved = await adminApi('PUT', `/upload/files/${stray.id}`, ownerToken, { fileInfo: { folder: null } });
+    expect(moved.status).toBe(200);
+    expect((await fileNamed('owner-stray.png')).folderPath).toBe('/');
+  });
+
+  test('an editor whose role has the upload actions without conditions uploads and moves anywhere', async () => {
+    const uploaded = await multipart('/upload', readerToken, ['reader-hr.png'], [{ name: 'reader-hr.png', folder: folders.HR.id }]);
+    expect(uploaded.status).toBe(201);
+    expect((await fileNamed('reader-hr.png')).folder.id).toBe(folders.HR.id);
+    const created = await fileNamed('reader-hr.png');
+    const moved = await adminApi('POST', '/upload/actions/bulk-update', readerToken, { updates: [{ id: created.id, fileInfo: { folder: null } }] });
+    expect(moved.status).toBe(200);
+    expect((await fileNamed('reader-hr.png')).folderPath).toBe('/');
   });
 
   test('an editor whose role has the upload actions without conditions sees and does everything', async () => {

@@ -3,10 +3,13 @@
  *
  * Strapi applies the plugin's "File is in one of my folders" condition to the file listing and to single
  * files, but not to the folder tree, the folder listings, folder creation and editing, or bulk delete and
- * bulk move: those check only that the person holds the route's action. This module adds a route
- * middleware to those upload admin routes. It runs after Strapi's authentication and policies, and acts
- * only for people whose permission for the route's action is limited by the condition; for everyone else
- * (Super Admins, unconditioned roles, Strapi's own `is-creator` conditions) it only calls `next()`.
+ * bulk move: those check only that the person holds the route's action. Nor does it look at where a file
+ * goes: an upload (`fileInfo.folder`) is checked only for holding the create action, and editing a file's
+ * details (which may move it) only against the file's current folder. This module adds a route middleware
+ * to those upload admin routes. It runs after Strapi's authentication, policies and body parser (multipart
+ * fields included), and acts only for people whose permission for the route's action is limited by the
+ * condition; for everyone else (Super Admins, unconditioned roles, Strapi's own `is-creator` conditions) it
+ * only calls `next()`.
  *
  * For a limited person, "allowed" folders are exactly those the condition allows (their folders and every
  * sub-folder). Changes are checked before anything runs; listings are filtered after Strapi answers.
@@ -28,7 +31,7 @@ const UPDATE = 'plugin::upload.assets.update';
  * `@strapi/utils` as a dependency: the plugin build bundles any package it does not list, and a bundled
  * copy's errors fail Strapi's `instanceof` checks (answered as 500).
  */
-const OUTSIDE_SCOPE = 'You can only change files and folders inside your Media Library folders.';
+const OUTSIDE_SCOPE = 'You can only add or change files and folders inside your Media Library folders.';
 /** Strapi's answer for a folder that does not exist (admin-folder.findOne). */
 const FOLDER_NOT_FOUND = 'folder not found';
 
@@ -132,13 +135,84 @@ export function filterFolderListing(data: unknown, ids: FolderIds): unknown {
 }
 
 export type EntityId = number | string;
-const isEntityId = (value: unknown): value is EntityId =>
-  (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && value.length > 0);
+/** Strapi's ids are integers (sent as numbers or digits); anything else is refused without a query. */
+const isEntityId = (value: unknown): value is EntityId => isFolderId(value);
 
 /** The ids of a body field: absent → none; anything but a list of ids → null (refused: we cannot tell what it touches). */
 export function idsIn(value: unknown): EntityId[] | null {
   if (value === undefined) return [];
   return Array.isArray(value) && value.every(isEntityId) ? value : null;
+}
+
+/**
+ * A folder id Strapi can look up: a non-negative integer, or its digits. Anything else is refused without
+ * a query (PostgreSQL would reject `'abc'` for an integer column, answering 500).
+ */
+export function isFolderId(value: unknown): value is EntityId {
+  return (typeof value === 'number' && Number.isInteger(value) && value >= 0) || (typeof value === 'string' && /^\d+$/.test(value));
+}
+
+/**
+ * The entries of a `fileInfo` body field, read as Strapi reads them: absent → none; a JSON string, an
+ * object, or a list of either (a multipart field sent several times is a list). Anything else, or a string
+ * that is not JSON for an object or a list of objects, is null (refused: we cannot tell where it goes).
+ */
+export function fileInfoEntries(value: unknown): Entry[] | null {
+  if (value === undefined || value === null) return [];
+  const parse = (raw: unknown): unknown => {
+    if (typeof raw !== 'string') return raw;
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      return undefined;
+    }
+  };
+  const parsed = parse(value);
+  const items = Array.isArray(parsed) ? (Array.isArray(value) ? parsed.map(parse) : parsed) : [parsed];
+  return items.every(isEntry) ? items : null;
+}
+
+/**
+ * Where an upload of `fileCount` files puts them: one folder value per `fileInfo` entry (`null` or absent
+ * = the root), and the root for every file beyond the entries (Strapi gives those an empty `fileInfo`).
+ * Null when `fileInfo` cannot be read.
+ */
+export function uploadDestinations(fileInfo: unknown, fileCount: number): unknown[] | null {
+  const entries = fileInfoEntries(fileInfo);
+  if (!entries) return null;
+  const folders = entries.map((entry) => entry.folder ?? null);
+  while (folders.length < fileCount) folders.push(null);
+  return folders;
+}
+
+/**
+ * Where editing a file's details moves it: the folder values that are given (`null` = the root); an entry
+ * without `folder` leaves the file where it is. Null when `fileInfo` cannot be read.
+ */
+export function updateDestinations(fileInfo: unknown): unknown[] | null {
+  const entries = fileInfoEntries(fileInfo);
+  if (!entries) return null;
+  return entries.filter((entry) => entry.folder !== undefined).map((entry) => entry.folder);
+}
+
+/** The destinations of a bulk update (`updates: [{ id, fileInfo }]`); null when it cannot be read. */
+export function bulkUpdateDestinations(updates: unknown): unknown[] | null {
+  if (!Array.isArray(updates)) return null;
+  const destinations: unknown[] = [];
+  for (const update of updates) {
+    if (!isEntry(update)) return null;
+    const folders = updateDestinations(update.fileInfo);
+    if (!folders) return null;
+    destinations.push(...folders);
+  }
+  return destinations;
+}
+
+/** How many files a multipart request carries in its `files` field (`ctx.request.files.files`). */
+export function uploadedFileCount(files: unknown): number {
+  const value = isEntry(files) ? files.files : undefined;
+  if (Array.isArray(value)) return value.length;
+  return value === undefined || value === null ? 0 : 1;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -149,7 +223,8 @@ export function idsIn(value: unknown): EntityId[] | null {
 interface ScopeContext {
   state: { user?: { id: number } };
   params: Record<string, string | undefined>;
-  request: { body?: unknown };
+  query?: Record<string, unknown>;
+  request: { body?: unknown; files?: unknown };
   body: unknown;
   status: number;
   forbidden(message?: string): void;
@@ -172,8 +247,11 @@ interface Scoped {
 interface RouteRule {
   method: string;
   path: string;
-  /** The action the route's `admin::hasPermissions` policy checks. */
-  action: string;
+  /**
+   * The action the route's `admin::hasPermissions` policy checks, or (routes without that policy) the one
+   * its controller checks, which for `POST /upload` depends on the request.
+   */
+  action: string | ((ctx: ScopeContext) => string);
   /** Whether the route changes folders (then this instance's cached folder tree is dropped afterwards). */
   changesFolders: boolean;
   enforce(ctx: ScopeContext, next: Next, scoped: Scoped): Promise<void>;
@@ -199,10 +277,43 @@ async function targetsInside(ctx: ScopeContext, scoped: Scoped): Promise<boolean
 
 /** Whether a folder id names an allowed folder (`null` or absent = the root, never allowed). */
 async function folderInside(id: unknown, scoped: Scoped): Promise<boolean> {
-  if (!isEntityId(id)) return false;
-  const [path] = await scoped.lookups.folderPaths([id]);
-  return allInside(scoped.scope, [path]);
+  return foldersInside([id], scoped);
 }
+
+/** Whether every folder value names an existing allowed folder (`null` or absent = the root, never allowed). */
+async function foldersInside(values: readonly unknown[] | null, scoped: Scoped): Promise<boolean> {
+  if (!values || !values.every(isFolderId)) return false;
+  const ids = [...new Set(values.map(String))];
+  const paths = await scoped.lookups.folderPaths(ids);
+  // One row per id: fewer rows means an id names no folder.
+  return paths.length === ids.length && allInside(scoped.scope, paths);
+}
+
+/** Refuses unless every destination is an allowed folder (null: unreadable, refused); then lets Strapi run. */
+async function destinationsInside(ctx: ScopeContext, next: Next, scoped: Scoped, destinations: unknown[] | null) {
+  if (!(await foldersInside(destinations, scoped))) return ctx.forbidden(OUTSIDE_SCOPE);
+  await next();
+}
+
+/**
+ * `POST /upload` without `?id=` uploads new files, with it (Strapi's multiplexer, admin-upload.upload) it
+ * edits that file's details, or replaces its content when files are sent: both check the update action.
+ */
+const isFileEdit = (ctx: ScopeContext) => Boolean(ctx.query?.id);
+/** A file's new details: `folder` given (`null` = the root) moves it; absent leaves it where it is. */
+const editDestinations = (ctx: ScopeContext) => updateDestinations(bodyOf(ctx).fileInfo);
+const newFileDestinations = (ctx: ScopeContext) => uploadDestinations(bodyOf(ctx).fileInfo, uploadedFileCount(ctx.request.files));
+
+/** Editing a file's details may move it: its new folder must be inside the scope. */
+const fileEdit = (method: string, path: string): RouteRule => ({
+  method,
+  path,
+  action: UPDATE,
+  changesFolders: false,
+  async enforce(ctx, next, scoped) {
+    await destinationsInside(ctx, next, scoped, editDestinations(ctx));
+  },
+});
 
 const ROUTE_RULES: readonly RouteRule[] = [
   {
@@ -281,6 +392,48 @@ const ROUTE_RULES: readonly RouteRule[] = [
       await next();
     },
   },
+  {
+    // New files (multipart `files`, `fileInfo` per file), or, with `?id=`, an edit of that file.
+    method: 'POST',
+    path: '/',
+    action: (ctx) => (isFileEdit(ctx) ? UPDATE : CREATE),
+    changesFolders: false,
+    async enforce(ctx, next, scoped) {
+      await destinationsInside(ctx, next, scoped, isFileEdit(ctx) ? editDestinations(ctx) : newFileDestinations(ctx));
+    },
+  },
+  {
+    // One new file; Strapi reads only the first `fileInfo` entry, all are checked here.
+    method: 'POST',
+    path: '/files',
+    action: CREATE,
+    changesFolders: false,
+    async enforce(ctx, next, scoped) {
+      await destinationsInside(ctx, next, scoped, uploadDestinations(bodyOf(ctx).fileInfo, Math.min(uploadedFileCount(ctx.request.files), 1)));
+    },
+  },
+  {
+    // `{ urls, folderId }`: every fetched file goes to `folderId` (absent = the root).
+    method: 'POST',
+    path: '/actions/upload-from-urls',
+    action: CREATE,
+    changesFolders: false,
+    async enforce(ctx, next, scoped) {
+      await destinationsInside(ctx, next, scoped, [bodyOf(ctx).folderId ?? null]);
+    },
+  },
+  fileEdit('PUT', '/files/:id'),
+  // Replacing the content moves the file too when `fileInfo.folder` is sent.
+  fileEdit('POST', '/files/:id/replace'),
+  {
+    method: 'POST',
+    path: '/actions/bulk-update',
+    action: UPDATE,
+    changesFolders: false,
+    async enforce(ctx, next, scoped) {
+      await destinationsInside(ctx, next, scoped, bulkUpdateDestinations(bodyOf(ctx).updates));
+    },
+  },
 ];
 
 function createLookups(strapi: Strapi): Lookups {
@@ -313,7 +466,8 @@ function createScopeMiddleware(access: AccessConditions, lookups: Lookups, rule:
   return async (ctx, next) => {
     try {
       const user = ctx.state.user;
-      const scoped = user ? await scopeFor(access, lookups, user.id, rule.action) : null;
+      const action = typeof rule.action === 'function' ? rule.action(ctx) : rule.action;
+      const scoped = user ? await scopeFor(access, lookups, user.id, action) : null;
       if (scoped) await rule.enforce(ctx, next, scoped);
       else await next();
     } finally {

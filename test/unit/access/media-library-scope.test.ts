@@ -3,18 +3,25 @@ import {
   FOLDER_CONDITION,
   allInside,
   ancestorPaths,
+  bulkUpdateDestinations,
+  fileInfoEntries,
   filterFolderListing,
   filterFolderTree,
   folderIdsIn,
   folderScope,
   idsIn,
+  isFolderId,
   isFolderLimited,
   registerMediaLibraryScope,
+  updateDestinations,
+  uploadDestinations,
+  uploadedFileCount,
 } from '../../../server/src/access/media-library-scope';
 import type { Strapi } from '../../../server/src/strapi/types';
 
 const READ = 'plugin::upload.read';
 const UPDATE = 'plugin::upload.assets.update';
+const CREATE = 'plugin::upload.assets.create';
 
 // Marketing /1 > Campaigns /1/2; HR /3; Company /4 > Press /4/5, Legal /4/6. Database ids differ from pathIds.
 const ROWS: FolderRow[] = [
@@ -143,6 +150,82 @@ describe('idsIn', () => {
     expect(idsIn('[1]')).toBeNull();
     expect(idsIn([1, { id: 2 }])).toBeNull();
     expect(idsIn([''])).toBeNull();
+    // Non-numeric ids are refused without a query: PostgreSQL would answer 500 for 'abc' on an integer column.
+    expect(idsIn(['abc'])).toBeNull();
+    expect(idsIn([1.5])).toBeNull();
+    expect(idsIn([-1])).toBeNull();
+  });
+});
+
+describe('isFolderId', () => {
+  test('integers and their digits only', () => {
+    expect([12, 0, '12'].every(isFolderId)).toBe(true);
+    expect([null, undefined, '', 'abc', '1 OR 1=1', -1, 1.5, { id: 12 }, [12]].some(isFolderId)).toBe(false);
+  });
+});
+
+describe('fileInfoEntries', () => {
+  test('reads fileInfo as Strapi does: an object, a JSON string, or a list of either', () => {
+    expect(fileInfoEntries(undefined)).toEqual([]);
+    expect(fileInfoEntries(null)).toEqual([]);
+    expect(fileInfoEntries({ folder: 12 })).toEqual([{ folder: 12 }]);
+    expect(fileInfoEntries('{"folder":12}')).toEqual([{ folder: 12 }]);
+    expect(fileInfoEntries(['{"folder":12}', { folder: 13 }])).toEqual([{ folder: 12 }, { folder: 13 }]);
+    expect(fileInfoEntries('[{"folder":12},{"folder":null}]')).toEqual([{ folder: 12 }, { folder: null }]);
+  });
+
+  test('anything it cannot read is null', () => {
+    expect(fileInfoEntries('not json')).toBeNull();
+    expect(fileInfoEntries('')).toBeNull();
+    expect(fileInfoEntries('12')).toBeNull();
+    expect(fileInfoEntries(12)).toBeNull();
+    expect(fileInfoEntries([{ folder: 12 }, 'oops'])).toBeNull();
+    expect(fileInfoEntries('["{\\"folder\\":12}"]')).toBeNull();
+  });
+});
+
+describe('uploadDestinations', () => {
+  test('one folder per entry; a missing or null folder, and every file beyond the entries, is the root', () => {
+    expect(uploadDestinations({ folder: 12 }, 1)).toEqual([12]);
+    expect(uploadDestinations([{ folder: 12 }, { name: 'b.png' }], 2)).toEqual([12, null]);
+    expect(uploadDestinations([{ folder: 12 }], 3)).toEqual([12, null, null]);
+    expect(uploadDestinations(undefined, 1)).toEqual([null]);
+    expect(uploadDestinations({ folder: null }, 1)).toEqual([null]);
+  });
+
+  test('entries beyond the files are kept (all are checked); no files and no entries is nothing', () => {
+    expect(uploadDestinations([{ folder: 12 }, { folder: 13 }], 1)).toEqual([12, 13]);
+    expect(uploadDestinations(undefined, 0)).toEqual([]);
+    expect(uploadDestinations('nope', 1)).toBeNull();
+  });
+});
+
+describe('updateDestinations and bulkUpdateDestinations', () => {
+  test('only a given folder moves a file; null is the root', () => {
+    expect(updateDestinations({ name: 'x', caption: 'y' })).toEqual([]);
+    expect(updateDestinations(undefined)).toEqual([]);
+    expect(updateDestinations({ folder: 12 })).toEqual([12]);
+    expect(updateDestinations('{"folder":null}')).toEqual([null]);
+    expect(updateDestinations('{oops')).toBeNull();
+  });
+
+  test('a bulk update gathers every update\'s destination; an unreadable one is null', () => {
+    expect(bulkUpdateDestinations([{ id: 1, fileInfo: { folder: 12 } }, { id: 2, fileInfo: { caption: 'c' } }, { id: 3, fileInfo: { folder: 13 } }])).toEqual([12, 13]);
+    expect(bulkUpdateDestinations([])).toEqual([]);
+    expect(bulkUpdateDestinations(undefined)).toBeNull();
+    expect(bulkUpdateDestinations({ id: 1, fileInfo: { folder: 12 } })).toBeNull();
+    expect(bulkUpdateDestinations([{ id: 1, fileInfo: 'oops' }])).toBeNull();
+    expect(bulkUpdateDestinations([7])).toBeNull();
+  });
+});
+
+describe('uploadedFileCount', () => {
+  test('counts the multipart `files` field', () => {
+    expect(uploadedFileCount(undefined)).toBe(0);
+    expect(uploadedFileCount({})).toBe(0);
+    expect(uploadedFileCount({ files: { size: 1 } })).toBe(1);
+    expect(uploadedFileCount({ files: [{ size: 1 }, { size: 2 }] })).toBe(2);
+    expect(uploadedFileCount({ other: { size: 1 } })).toBe(0);
   });
 });
 
@@ -165,8 +248,16 @@ const ROUTE_PATHS: [string, string][] = [
   ['PUT', '/folders/:id'],
   ['POST', '/actions/bulk-delete'],
   ['POST', '/actions/bulk-move'],
+  ['POST', '/'],
+  ['POST', '/files'],
+  ['POST', '/actions/upload-from-urls'],
+  ['PUT', '/files/:id'],
+  ['POST', '/files/:id/replace'],
+  ['POST', '/actions/bulk-update'],
+  // Not scoped (Strapi applies the condition there): must be left as it is.
   ['GET', '/files'],
 ];
+const UNSCOPED = ROUTE_PATHS.length - 1;
 
 function fakeStrapi(routes: FakeRoute[] | null) {
   const warn = jest.fn();
@@ -203,7 +294,8 @@ function fakeAccess(granted: GrantedPermission[]) {
 interface FakeContext {
   state: { user?: { id: number } };
   params: Record<string, string>;
-  request: { body?: unknown };
+  query: Record<string, unknown>;
+  request: { body?: unknown; files?: unknown };
   body: unknown;
   status: number;
   forbidden: jest.Mock;
@@ -212,6 +304,7 @@ interface FakeContext {
 const context = (init: Partial<FakeContext> = {}): FakeContext => ({
   state: { user: { id: 7 } },
   params: {},
+  query: {},
   request: {},
   body: undefined,
   status: 404,
@@ -244,10 +337,10 @@ describe('registerMediaLibraryScope', () => {
     const original = upload!.routes;
     registerMediaLibraryScope(strapi, fakeAccess([]).access);
     const scoped = upload!.routes.admin.routes;
-    expect(scoped.slice(0, 7).map((route) => route.config.middlewares?.length)).toEqual([2, 1, 1, 1, 1, 1, 1]);
+    expect(scoped.slice(0, UNSCOPED).map((route) => route.config.middlewares?.length)).toEqual([2, ...Array(UNSCOPED - 1).fill(1)]);
     expect(scoped[0]!.config.middlewares![0]).toBe(existing);
-    expect(scoped[7]).toBe(routes[7]);
-    expect(scoped[7]!.config.middlewares).toBeUndefined();
+    expect(scoped[UNSCOPED]).toBe(routes[UNSCOPED]);
+    expect(scoped[UNSCOPED]!.config.middlewares).toBeUndefined();
     expect(routes[1]!.config.middlewares).toBeUndefined();
     expect(routes[0]!.config.middlewares).toEqual([existing]);
     expect(original.admin.routes).toBe(routes);
@@ -361,5 +454,72 @@ describe('the scope middleware', () => {
     const reads = middlewareOf('GET', '/folders', limitedOn(READ));
     await reads.middleware(context(), async () => undefined);
     expect(reads.forgetFolders).not.toHaveBeenCalled();
+  });
+
+  /** Whether the middleware let Strapi run (and refused otherwise). */
+  async function passes(middleware: Middleware, init: Partial<FakeContext>): Promise<boolean> {
+    const ctx = context(init);
+    const next = jest.fn(async () => undefined);
+    await middleware(ctx, next);
+    expect(next.mock.calls.length + ctx.forbidden.mock.calls.length).toBe(1);
+    return next.mock.calls.length === 1;
+  }
+
+  test('an upload needs every file to go to an allowed folder; the root never is', async () => {
+    const { middleware } = middlewareOf('POST', '/', limitedOn(CREATE));
+    const one = { files: { size: 1 } };
+    const two = { files: [{ size: 1 }, { size: 1 }] };
+    expect(await passes(middleware, { request: { body: { fileInfo: '{"folder":12}' }, files: one } })).toBe(true);
+    expect(await passes(middleware, { request: { body: { fileInfo: ['{"folder":11}', '{"folder":"15"}'] }, files: two } })).toBe(true);
+    expect(await passes(middleware, { request: { body: { fileInfo: '{"folder":13}' }, files: one } })).toBe(false);
+    expect(await passes(middleware, { request: { body: { fileInfo: '{"folder":14}' }, files: one } })).toBe(false);
+    expect(await passes(middleware, { request: { body: { fileInfo: '{"folder":999}' }, files: one } })).toBe(false);
+    expect(await passes(middleware, { request: { body: { fileInfo: '{"folder":null}' }, files: one } })).toBe(false);
+    expect(await passes(middleware, { request: { body: {}, files: one } })).toBe(false);
+    expect(await passes(middleware, { request: { body: { fileInfo: '{"folder":12}' }, files: two } })).toBe(false);
+    expect(await passes(middleware, { request: { body: { fileInfo: ['{"folder":12}', '{"folder":13}'] }, files: two } })).toBe(false);
+    expect(await passes(middleware, { request: { body: { fileInfo: '{"folder":"abc"}' }, files: one } })).toBe(false);
+    // No files: nothing is written; Strapi answers that the files are empty.
+    expect(await passes(middleware, { request: { body: {} } })).toBe(true);
+  });
+
+  test('POST /upload?id= is an edit: checked against the update action, only a given folder counts', async () => {
+    const limitedEdits = middlewareOf('POST', '/', limitedOn(UPDATE)).middleware;
+    expect(await passes(limitedEdits, { query: { id: '1' }, request: { body: { fileInfo: { caption: 'c' } } } })).toBe(true);
+    expect(await passes(limitedEdits, { query: { id: '1' }, request: { body: { fileInfo: { folder: 12 } } } })).toBe(true);
+    expect(await passes(limitedEdits, { query: { id: '1' }, request: { body: { fileInfo: { folder: 13 } } } })).toBe(false);
+    expect(await passes(limitedEdits, { query: { id: '1' }, request: { body: { fileInfo: '{"folder":null}' }, files: { files: { size: 1 } } } })).toBe(false);
+    // The same person's upload is not limited (their create grant has no condition here).
+    expect(await passes(limitedEdits, { request: { body: { fileInfo: '{"folder":13}' }, files: { files: { size: 1 } } } })).toBe(true);
+    const limitedUploads = middlewareOf('POST', '/', limitedOn(CREATE)).middleware;
+    expect(await passes(limitedUploads, { query: { id: '1' }, request: { body: { fileInfo: { folder: 13 } } } })).toBe(true);
+  });
+
+  test('POST /upload/files and upload from URLs', async () => {
+    const single = middlewareOf('POST', '/files', limitedOn(CREATE)).middleware;
+    expect(await passes(single, { request: { body: { fileInfo: '{"folder":12}' }, files: { files: { size: 1 } } } })).toBe(true);
+    expect(await passes(single, { request: { body: {}, files: { files: { size: 1 } } } })).toBe(false);
+    expect(await passes(single, { request: { body: { fileInfo: '{"folder":13}' }, files: { files: { size: 1 } } } })).toBe(false);
+    const fromUrls = middlewareOf('POST', '/actions/upload-from-urls', limitedOn(CREATE)).middleware;
+    expect(await passes(fromUrls, { request: { body: { urls: ['https://example.com/a.png'], folderId: 12 } } })).toBe(true);
+    expect(await passes(fromUrls, { request: { body: { urls: ['https://example.com/a.png'], folderId: 13 } } })).toBe(false);
+    expect(await passes(fromUrls, { request: { body: { urls: ['https://example.com/a.png'] } } })).toBe(false);
+  });
+
+  test('editing file details, replacing a file and bulk updates: every given destination must be allowed', async () => {
+    for (const path of ['/files/:id', '/files/:id/replace']) {
+      const method = path === '/files/:id' ? 'PUT' : 'POST';
+      const { middleware } = middlewareOf(method, path, limitedOn(UPDATE));
+      expect(await passes(middleware, { params: { id: '1' }, request: { body: { fileInfo: { name: 'n' } } } })).toBe(true);
+      expect(await passes(middleware, { params: { id: '1' }, request: { body: { fileInfo: { folder: 15 } } } })).toBe(true);
+      expect(await passes(middleware, { params: { id: '1' }, request: { body: { fileInfo: { folder: null } } } })).toBe(false);
+      expect(await passes(middleware, { params: { id: '1' }, request: { body: { fileInfo: '{"folder":13}' } } })).toBe(false);
+    }
+    const bulk = middlewareOf('POST', '/actions/bulk-update', limitedOn(UPDATE)).middleware;
+    expect(await passes(bulk, { request: { body: { updates: [{ id: 1, fileInfo: { folder: 12 } }, { id: 2, fileInfo: { caption: 'c' } }] } } })).toBe(true);
+    expect(await passes(bulk, { request: { body: { updates: [{ id: 1, fileInfo: { folder: 12 } }, { id: 2, fileInfo: { folder: 13 } }] } } })).toBe(false);
+    expect(await passes(bulk, { request: { body: { updates: 'x' } } })).toBe(false);
+    const unlimited = middlewareOf('POST', '/actions/bulk-update', [{ action: UPDATE, conditions: [] }]).middleware;
+    expect(await passes(unlimited, { request: { body: { updates: [{ id: 2, fileInfo: { folder: null } }] } } })).toBe(true);
   });
 });
