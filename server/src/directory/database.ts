@@ -49,3 +49,5 @@ export async function findInChunks<Row>(
   }
   return rows;
 }
+
+export { insertRows } from '../strapi/insert-rows';

@@ -3,7 +3,7 @@
  * so secrets and personal data in attribute values never reach it.
  */
 import { UID } from '../content-types';
-import { newDocumentId } from './database';
+import { insertRows, newDocumentId } from './database';
 import type { Strapi } from '../strapi/types';
 
 export interface ProvisioningEvent {
@@ -56,9 +56,9 @@ export function createEventRepository(strapi: Strapi) {
   };
 
   return {
-    /** `createMany` writes the row without reading it back (a create would select it again). */
+    /** Written on every SCIM write, inside its transaction: a plain insert, nothing read back (see `insertRows`). */
     async record(event: ProvisioningEvent): Promise<void> {
-      await events().createMany({ data: [{ ...event, documentId: newDocumentId() }] });
+      await insertRows(strapi, UID.event, [{ ...event, documentId: newDocumentId() }]);
     },
 
     async query(query: EventQuery) {

@@ -4,7 +4,7 @@
  */
 import { UID } from '../content-types';
 import type { Strapi } from '../strapi/types';
-import { findInChunks, newDocumentId } from './database';
+import { findInChunks, insertRows, newDocumentId } from './database';
 
 export interface IdentityColumns {
   userName: string;
@@ -96,14 +96,13 @@ export function createIdentityRepository(strapi: Strapi) {
 
     /**
      * Inserts an identity and returns it as stored, without reading it back: a SCIM create is the hottest
-     * write, and everything in the row is known here (`createMany` also runs no per-row hooks).
+     * write, and everything in the row is known here (see `insertRows`).
      */
     async insert(data: Omit<IdentityRecord, 'id' | 'createdAt' | 'updatedAt'>): Promise<IdentityRecord> {
       const now = new Date();
-      const { ids } = (await identities().createMany({ data: [{ ...data, documentId: newDocumentId(), createdAt: now, updatedAt: now }] })) as { ids: number[] };
-      const id = ids[0];
-      if (typeof id !== 'number') throw new Error('identity-bridge: the database returned no id for a new identity');
-      return { ...data, id, createdAt: now.toISOString(), updatedAt: now.toISOString() };
+      const [id] = await insertRows(strapi, UID.identity, [{ ...data, documentId: newDocumentId(), createdAt: now, updatedAt: now }]);
+      if (!Number.isInteger(id)) throw new Error('identity-bridge: the database returned no id for a new identity');
+      return { ...data, id: id as number, createdAt: now.toISOString(), updatedAt: now.toISOString() };
     },
 
     update: (id: number, data: Partial<Omit<IdentityRecord, 'id' | 'createdAt' | 'updatedAt'>>) =>
@@ -171,7 +170,7 @@ export function createIdentityRepository(strapi: Strapi) {
     async addIndexedValues(identityId: number, attribute: string, newValues: string[]): Promise<void> {
       const unique = [...new Set(newValues.map((value) => value.toLowerCase()))];
       if (unique.length > 0) {
-        await values().createMany({ data: unique.map((valueLower) => ({ documentId: newDocumentId(), identityId, attribute, valueLower })) });
+        await insertRows(strapi, UID.identityValue, unique.map((valueLower) => ({ documentId: newDocumentId(), identityId, attribute, valueLower })));
       }
     },
 

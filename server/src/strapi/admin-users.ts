@@ -4,6 +4,7 @@
  * Strapi changed its admin token/session API twice in 2025 (5.24 replaced `token.createJwtToken` with the
  * session manager); every such call lives here so an upgrade is a change to one file.
  */
+import { insertRows } from './insert-rows';
 import type { AdminRole, AdminUser, Strapi } from './types';
 
 export const SUPER_ADMIN_CODE = 'strapi-super-admin';
@@ -73,28 +74,29 @@ export function createAdminUsersAdapter(strapi: Strapi) {
    * registration token, its role links — and emits the same `user.create` event, but not through that
    * service, for two measured reasons (bench/RESULTS.md):
    * - Strapi's `afterCreate` hook on admin users only collects telemetry, and it does so by reading the
-   *   language of every admin user (79 ms at 100k users, on every create). `createMany` runs no
-   *   `afterCreate` hook; that telemetry (languages in use, user count) is all that is skipped.
+   *   language of every admin user (79 ms at 100k users, on every create). A plain insert (`insertRows`)
+   *   runs no lifecycle hook; that telemetry (languages in use, user count) is all that is skipped.
    * - Linking a role through the query engine reads `max(user_ord)` over every user of that role (18 ms at
    *   100k, no index covers it). The link's `user_ord` is the new user's id instead: ids only grow and every
    *   order value Strapi assigns is at most its user's id, so the new user still sorts last, as with max + 1.
    */
   async function createAdminUser(attributes: AdminUserAttributes & { roles: number[] }): Promise<AdminUser> {
     const registrationToken = tokenService().createToken();
-    const row = { ...attributes, username: null, registrationToken };
-    const { ids } = (await strapi.db.query(ADMIN_USER_UID).createMany({ data: [row] })) as { ids: number[] };
-    const id = ids[0];
-    if (typeof id !== 'number') throw new Error('identity-bridge: the database returned no id for a new admin user');
+    const { roles: roleIds, ...profile } = attributes;
+    const [id] = await insertRows(strapi, ADMIN_USER_UID, [{ ...profile, username: null, registrationToken }]);
+    if (id === undefined || !Number.isInteger(id)) throw new Error('identity-bridge: the database returned no id for a new admin user');
     const links = rolesJoinTable();
-    if (attributes.roles.length > 0) {
-      await strapi.db.query(links.name as never).createMany({
-        data: attributes.roles.map((roleId, index) => ({
+    if (roleIds.length > 0) {
+      await insertRows(
+        strapi,
+        links.name,
+        roleIds.map((roleId, index) => ({
           [links.joinColumn.name]: id,
           [links.inverseJoinColumn.name]: roleId,
           ...(links.orderColumnName ? { [links.orderColumnName]: index + 1 } : {}),
           ...(links.inverseOrderColumnName ? { [links.inverseOrderColumnName]: id } : {}),
-        })),
-      });
+        }))
+      );
     }
     const roles = (await Promise.all(attributes.roles.map((roleId) => findRoleById(roleId)))).flatMap((role) => (role ? [role] : []));
     const user: AdminUser = { id, ...attributes, username: null, blocked: false, registrationToken, roles };
