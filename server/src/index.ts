@@ -15,6 +15,7 @@ import { registerAccessConditions } from './access/conditions';
 import { registerMediaLibraryScope } from './access/media-library-scope';
 import { pluginContext } from './plugin-context';
 import { registerAdminEmailIndex } from './strapi/admin-users';
+import { guardPasswordRoutes } from './strapi/admin-session';
 import { createScimMiddleware } from './scim-http';
 import type { Strapi } from './strapi/types';
 
@@ -71,6 +72,8 @@ export default {
         basePath: context.config.scim.basePath,
       })
     );
+    // Login method policy: SSO-only admin users cannot use Strapi's password routes.
+    guardPasswordRoutes(strapi, (ctx, next, route) => context.sso.guardPasswordRoute(ctx, next, route));
   },
 
   async bootstrap({ strapi }: { strapi: Strapi }) {
@@ -80,8 +83,18 @@ export default {
     await checkDeclaredMapping(strapi);
     pluginContext(strapi).remapWorker.start();
     await pruneProvisioningLog(strapi);
+    try {
+      await pluginContext(strapi).sso.checkDeclaredLoginPolicy();
+    } catch (error) {
+      throw new Error(`[${PLUGIN_ID}] invalid plugin configuration — ${(error as Error).message}`);
+    }
+    await pluginContext(strapi).sso.ssoStore.loginStates.prune();
     const timer = setInterval(() => {
       pruneProvisioningLog(strapi).catch((error: Error) => strapi.log.warn(`[${PLUGIN_ID}] log pruning failed: ${error.message}`));
+      // Sign-ins started and never finished (expired states are refused anyway; this only frees the rows).
+      pluginContext(strapi)
+        .sso.ssoStore.loginStates.prune()
+        .catch((error: Error) => strapi.log.warn(`[${PLUGIN_ID}] SSO state pruning failed: ${error.message}`));
     }, RETENTION_SWEEP_MS);
     timer.unref();
     sweeps.set(strapi, timer);

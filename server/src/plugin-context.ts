@@ -17,6 +17,7 @@ import { createDeprovisionGuard } from './sync/deprovision-guard';
 import { createRemapWorker, SYNCHRONOUS_REMAP_LIMIT } from './sync/remap-worker';
 import type { ActiveMapping } from './sync/mapping-rules';
 import { createStrapiInvitations } from './lifecycle';
+import { createSso } from './sso';
 
 export function createPluginContext(strapi: Strapi) {
   const config: PluginConfig = readConfig(strapi.config.get(`plugin::${PLUGIN_ID}`));
@@ -75,6 +76,8 @@ export function createPluginContext(strapi: Strapi) {
     remapWorker,
     access,
     invitations,
+    /** Single sign-on (OIDC; SAML plugs into the same core). */
+    sso: createSso(strapi, { config, store, adminUsers, binding, rules }),
   };
 }
 

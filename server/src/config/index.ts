@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { invitationsConfig } from '../lifecycle/config';
+import { declaredConnectionsSchema } from '../sso/connections/declared';
 
 export const PLUGIN_ID = 'identity-bridge';
 
@@ -78,6 +79,35 @@ export const configSchema = z
     invitations: invitationsConfig.default({}),
     provisioningLog: z
       .object({ retentionDays: z.number().int().min(1).default(30) })
+      .strict()
+      .default({}),
+    /**
+     * Single sign-on connections declared here (read-only at run time; the admin API refuses to change them).
+     * Each entry is validated by the schema of its `type` (see sso/connections/schema.ts for every key).
+     */
+    connections: declaredConnectionsSchema,
+    sso: z
+      .object({
+        /**
+         * Key for encrypting connection secrets at rest (AES-256-GCM): 64 hex characters, base64 of 32 bytes,
+         * or a passphrase of at least 32 characters. Else IDENTITY_BRIDGE_ENCRYPTION_KEY, else derived from
+         * Strapi's admin.auth.secret with HKDF.
+         */
+        encryptionKey: z.string().min(32, 'sso.encryptionKey must be at least 32 characters').optional(),
+        /** How long a started sign-in may take before its callback is refused. */
+        loginTimeoutMinutes: z.number().int().min(1).max(60).default(10),
+        /**
+         * Login method policy declared here (read-only at run time): admin users (by email) and roles (by
+         * code) that must sign in through SSO. At least one Super Admin always keeps password sign-in.
+         */
+        loginPolicy: z
+          .object({
+            ssoOnlyUsers: z.array(z.string().trim().toLowerCase().email('ssoOnlyUsers are admin users\' email addresses')).default([]),
+            ssoOnlyRoles: z.array(z.string().trim().min(1)).default([]),
+          })
+          .strict()
+          .optional(),
+      })
       .strict()
       .default({}),
   })

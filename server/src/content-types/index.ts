@@ -205,6 +205,72 @@ const deprovision = defineStorageType({
   ],
 });
 
+/**
+ * A single sign-on connection created through the admin API (connections declared in the plugin config are
+ * not stored). `settings` holds the protocol's non-secret keys; `secret` the encrypted secret (AES-256-GCM,
+ * sso/secret-box.ts), never returned by the API.
+ */
+const ssoConnection = defineStorageType({
+  singularName: 'sso-connection',
+  pluralName: 'sso-connections',
+  displayName: 'SSO connection',
+  collectionName: 'ib_sso_connections',
+  attributes: {
+    connectionId: string({ required: true, unique: true }),
+    type: string({ required: true }),
+    name: string({ required: true }),
+    enabled: boolean(true),
+    settings: json(),
+    secret: text(),
+  },
+  indexes: [{ name: 'ib_sso_connections_id_uq', columns: ['connection_id'], type: 'unique' }],
+});
+
+/**
+ * Who signed in through SSO, bound to an admin user by issuer + subject (Entra: tenant + object id), never by
+ * email. The unique index makes the first binding win if two sign-ins of a new person race.
+ */
+const ssoIdentity = defineStorageType({
+  singularName: 'sso-identity',
+  pluralName: 'sso-identities',
+  displayName: 'SSO identity',
+  collectionName: 'ib_sso_identities',
+  attributes: {
+    connectionId: string({ required: true }),
+    issuer: string({ required: true }),
+    subject: string({ required: true }),
+    adminUserId: integer({ required: true }),
+    email: string(),
+    lastSignInAt: datetime(),
+  },
+  indexes: [
+    { name: 'ib_sso_identities_subject_uq', columns: ['issuer', 'subject'], type: 'unique' },
+    { name: 'ib_sso_identities_admin_user_idx', columns: ['admin_user_id'] },
+  ],
+});
+
+/**
+ * A sign-in in progress (OIDC state, nonce, PKCE verifier), kept in the database so the callback may land on
+ * any Strapi instance. Consumed once: the callback deletes it and proceeds only if it deleted exactly one row.
+ */
+const ssoLoginState = defineStorageType({
+  singularName: 'sso-login-state',
+  pluralName: 'sso-login-states',
+  displayName: 'SSO sign-in in progress',
+  collectionName: 'ib_sso_login_states',
+  attributes: {
+    stateDigest: string({ required: true, unique: true }),
+    connectionId: string({ required: true }),
+    browserDigest: string({ required: true }),
+    payload: text(),
+    expiresAt: datetime(),
+  },
+  indexes: [
+    { name: 'ib_sso_login_states_digest_uq', columns: ['state_digest'], type: 'unique' },
+    { name: 'ib_sso_login_states_expiry_idx', columns: ['expires_at'] },
+  ],
+});
+
 export default {
   setting,
   deprovision,
@@ -215,6 +281,9 @@ export default {
   group,
   membership,
   event,
+  'sso-connection': ssoConnection,
+  'sso-identity': ssoIdentity,
+  'sso-login-state': ssoLoginState,
 };
 
 export const UID = {
@@ -227,4 +296,7 @@ export const UID = {
   group: 'plugin::identity-bridge.group',
   membership: 'plugin::identity-bridge.membership',
   event: 'plugin::identity-bridge.event',
+  ssoConnection: 'plugin::identity-bridge.sso-connection',
+  ssoIdentity: 'plugin::identity-bridge.sso-identity',
+  ssoLoginState: 'plugin::identity-bridge.sso-login-state',
 } as const;

@@ -29,6 +29,11 @@ export const invitationsConfig = z
     html: template.optional(),
     /** What `{{appName}}` says. */
     appName: z.string().min(1).default('Strapi'),
+    /**
+     * The SSO connection whose sign-in link invitations carry. Unset: the only enabled connection, if there
+     * is exactly one; with none (or several and no choice) invitations carry Strapi's registration link.
+     */
+    ssoConnection: z.string().min(1).optional(),
   })
   .strict();
 

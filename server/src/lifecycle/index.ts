@@ -10,7 +10,7 @@ import { createInvitationSender, type InvitationMessage, type InvitationResult, 
 
 export { invitationsConfig, type InvitationsConfig } from './config';
 export { createInvitationSender, type InvitationResult, type InvitationSender, type InvitedUser } from './invitations';
-export { invitationLink, renderInvitation, DEFAULT_INVITATION_TEMPLATE, INVITATION_PLACEHOLDERS } from './invitation';
+export { invitationLink, renderInvitation, ssoInvitationUrl, DEFAULT_INVITATION_TEMPLATE, INVITATION_PLACEHOLDERS } from './invitation';
 
 interface EmailService {
   send(options: InvitationMessage): Promise<unknown>;

@@ -122,3 +122,23 @@ export function invitationLink({ adminUrl, registrationToken, ssoUrl }: Invitati
   const base = adminUrl.replace(/\/+$/, '');
   return { url: `${base}/auth/register?registrationToken=${encodeURIComponent(registrationToken)}`, via: 'registration' };
 }
+
+export interface SsoInvitationInput {
+  /** Where Strapi is reachable from the person's browser (`server.url`), e.g. `https://cms.example.com`. */
+  publicUrl: string;
+  /** Ids of the enabled SSO connections. */
+  enabledConnections: readonly string[];
+  /** `invitations.ssoConnection`: the owner's choice. */
+  preferred?: string;
+}
+
+/**
+ * The SSO sign-in link for invitations: the chosen connection if it is enabled, else the only enabled one.
+ * None when there is no connection, when the choice is disabled, or when several exist and none was chosen —
+ * guessing could send people to an IdP they have no account in.
+ */
+export function ssoInvitationUrl({ publicUrl, enabledConnections, preferred }: SsoInvitationInput): string | undefined {
+  const id = preferred ? (enabledConnections.includes(preferred) ? preferred : undefined) : enabledConnections.length === 1 ? enabledConnections[0] : undefined;
+  if (!id || !/^https?:\/\//.test(publicUrl)) return undefined;
+  return `${publicUrl.replace(/\/+$/, '')}/api/sso/${encodeURIComponent(id)}/login`;
+}

@@ -31,6 +31,28 @@ export default {
       { method: 'PUT', path: '/mapping', handler: 'admin.saveMapping', config: update },
       { method: 'POST', path: '/identities/:id/invite', handler: 'admin.inviteIdentity', config: update },
       { method: 'GET', path: '/identities/:id/explain', handler: 'admin.explainIdentity', config: read },
+      { method: 'GET', path: '/sso/connections', handler: 'sso.listConnections', config: read },
+      { method: 'POST', path: '/sso/connections', handler: 'sso.createConnection', config: update },
+      { method: 'PUT', path: '/sso/connections/:id', handler: 'sso.updateConnection', config: update },
+      { method: 'POST', path: '/sso/connections/:id/:action(enable|disable)', handler: 'sso.enableConnection', config: update },
+      { method: 'DELETE', path: '/sso/connections/:id', handler: 'sso.deleteConnection', config: update },
+      { method: 'GET', path: '/sso/login-policy', handler: 'sso.getLoginPolicy', config: read },
+      { method: 'PUT', path: '/sso/login-policy', handler: 'sso.saveLoginPolicy', config: update },
+    ],
+  },
+  /**
+   * Browser-facing SSO endpoints at fixed URLs under /api/sso (prefix '' instead of /identity-bridge): the
+   * redirect URI registered at the IdP must not depend on the plugin's name. Public on purpose (`auth: false`).
+   */
+  sso: {
+    type: 'content-api',
+    prefix: '',
+    routes: [
+      { method: 'GET', path: '/sso', handler: 'sso.chooser', config: { auth: false } },
+      { method: 'GET', path: '/sso/connections', handler: 'sso.publicConnections', config: { auth: false } },
+      { method: 'GET', path: '/sso/:id/login', handler: 'sso.login', config: { auth: false } },
+      { method: 'GET', path: '/sso/:id/callback', handler: 'sso.callback', config: { auth: false } },
+      { method: 'GET', path: '/sso/:id/logout', handler: 'sso.logout', config: { auth: false } },
     ],
   },
 };

@@ -1,3 +1,4 @@
 import admin from './admin';
+import sso from './sso';
 
-export default { admin };
+export default { admin, sso };

@@ -3,6 +3,7 @@ import {
   escapeHtml,
   invitationLink,
   renderInvitation,
+  ssoInvitationUrl,
   unknownPlaceholders,
 } from '../../../server/src/lifecycle/invitation';
 import { invitationsConfig } from '../../../server/src/lifecycle/config';
@@ -101,5 +102,18 @@ describe('invitationsConfig', () => {
     expect(result.error?.issues[0]?.message).toContain('{{firstName}}');
     expect(invitationsConfig.safeParse({ enabled: true, subjet: 'x' }).success).toBe(false);
     expect(invitationsConfig.safeParse({ html: '<p>{{nope}}</p>' }).success).toBe(false);
+  });
+});
+
+describe('ssoInvitationUrl', () => {
+  test('the only enabled connection, or the chosen one when enabled', () => {
+    expect(ssoInvitationUrl({ publicUrl: 'https://cms.example.com/', enabledConnections: ['entra'] })).toBe('https://cms.example.com/api/sso/entra/login');
+    expect(ssoInvitationUrl({ publicUrl: 'https://cms.example.com', enabledConnections: ['entra', 'okta'], preferred: 'okta' })).toBe('https://cms.example.com/api/sso/okta/login');
+  });
+  test('none when there is no connection, the choice is disabled, several exist without a choice, or no public URL', () => {
+    expect(ssoInvitationUrl({ publicUrl: 'https://cms.example.com', enabledConnections: [] })).toBeUndefined();
+    expect(ssoInvitationUrl({ publicUrl: 'https://cms.example.com', enabledConnections: ['entra'], preferred: 'okta' })).toBeUndefined();
+    expect(ssoInvitationUrl({ publicUrl: 'https://cms.example.com', enabledConnections: ['entra', 'okta'] })).toBeUndefined();
+    expect(ssoInvitationUrl({ publicUrl: '', enabledConnections: ['entra'] })).toBeUndefined();
   });
 });

@@ -1,0 +1,272 @@
+/**
+ * SSO HTTP endpoints.
+ * Public (content API, `auth: false`): `GET /api/sso/connections`, `GET /api/sso` (chooser page),
+ * `GET /api/sso/:id/login`, `GET /api/sso/:id/callback`, `GET /api/sso/:id/logout`.
+ * Admin API (RBAC read/update): connections and the login method policy.
+ * Every refusal on a browser route is an HTML page (no stack trace) and a provisioning-log entry.
+ */
+import type { Context } from 'koa';
+import { PLUGIN_ID } from '../config';
+import { pluginContext } from '../plugin-context';
+import { ConnectionValidationError } from '../sso/connections/registry';
+import { CONNECTION_ID_PATTERN, loginPath, logoutPath } from '../sso/connections/schema';
+import { isSsoError, SsoError } from '../sso/errors';
+import { newBrowserBinding } from '../sso/flow';
+import { LoginPolicyError } from '../sso';
+import { chooserPage, errorPage } from '../sso/pages';
+import { normaliseAdminPath } from '../sso/return-to';
+import type { AdminSessionHandle } from '../strapi/admin-session';
+import type { Strapi } from '../strapi/types';
+
+const BROWSER_COOKIE = 'ib_sso_browser';
+const ID_TOKEN_COOKIE = 'ib_sso_id_token';
+/** Which admin session this browser got from SSO (sealed user + device id), for logout under /api/sso. */
+const SESSION_COOKIE = 'ib_sso_session';
+const SESSION_COOKIE_MS = 30 * 24 * 60 * 60_000;
+const SSO_COOKIE_PATH = '/api/sso';
+/** Browsers drop cookies above ~4 KB; an ID token too large for one is not kept (logout then goes without a hint). */
+const MAX_ID_TOKEN_COOKIE = 3500;
+
+type SsoService = ReturnType<typeof import('../services/sso').default>;
+
+export default ({ strapi }: { strapi: Strapi }) => {
+  const context = () => pluginContext(strapi);
+  const service = () => strapi.plugin(PLUGIN_ID).service('sso') as SsoService;
+  const adminPath = () => normaliseAdminPath(context().sso.sessions.adminPath());
+
+  /** The public origin: `server.url` when absolute (behind proxies), else the request's. */
+  const originOf = (ctx: Context): string => {
+    const configured = String(strapi.config.get('server.url') ?? '');
+    if (/^https?:\/\//i.test(configured)) return new URL(configured).origin;
+    return ctx.origin;
+  };
+
+  /** Where the admin panel is served when `admin.url` is absolute (another host); else '' (this origin). */
+  const adminOrigin = (): string => {
+    const configured = String(strapi.config.get('admin.url') ?? '');
+    return /^https?:\/\//i.test(configured) ? new URL(configured).origin : '';
+  };
+
+  const noStore = (ctx: Context) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Pragma', 'no-cache');
+    // The callback URL carries the authorization code: never send it on as a referrer.
+    ctx.set('Referrer-Policy', 'no-referrer');
+  };
+
+  const ssoCookie = (ctx: Context, maxAgeMs: number) => ({
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: ctx.request.secure,
+    path: SSO_COOKIE_PATH,
+    overwrite: true,
+    maxAge: maxAgeMs,
+  });
+
+  const connectionIdOf = (ctx: Context): string => {
+    const id = String(ctx.params.id ?? '');
+    if (!CONNECTION_ID_PATTERN.test(id)) throw new SsoError('SSO_CONNECTION_UNKNOWN', 'malformed connection id');
+    return id;
+  };
+
+  async function record(ctx: Context, operation: string, outcome: 'success' | 'failure', status: number, detail: string, extra: { connectionId?: string; name?: string | null; code?: string } = {}) {
+    try {
+      await context().store.events.record({
+        directoryId: null,
+        tokenId: null,
+        tokenName: null,
+        method: ctx.method,
+        resourceType: 'SsoSignIn',
+        resourceId: extra.connectionId ?? null,
+        resourceName: extra.name ?? null,
+        operation,
+        outcome,
+        status,
+        scimType: extra.code ?? null,
+        changed: null,
+        detail: detail.slice(0, 2000),
+      });
+    } catch (error) {
+      strapi.log.warn(`[${PLUGIN_ID}] could not record ${operation}: ${(error as Error).message}`);
+    }
+  }
+
+  /** Renders a refusal page and logs it; unexpected errors get a generic page (details in the server log only). */
+  async function refuse(ctx: Context, operation: string, error: unknown, connectionId?: string) {
+    const known = isSsoError(error) ? error : null;
+    if (!known) strapi.log.error(`[${PLUGIN_ID}] ${operation} failed: ${(error as Error)?.stack ?? String(error)}`);
+    const code = known?.code ?? 'SSO_INTERNAL_ERROR';
+    const status = known?.status ?? 500;
+    await record(ctx, operation, 'failure', status, known?.message ?? `unexpected error: ${(error as Error)?.message ?? String(error)}`, {
+      ...(connectionId ? { connectionId } : {}),
+      code,
+    });
+    noStore(ctx);
+    ctx.status = status;
+    ctx.type = 'text/html; charset=utf-8';
+    const retry = connectionId && known?.code !== 'SSO_CONNECTION_UNKNOWN' && known?.code !== 'SSO_CONNECTION_DISABLED' ? loginPath(connectionId) : undefined;
+    ctx.body = errorPage({
+      message: known?.publicMessage ?? 'Something went wrong while signing you in. Please try again later.',
+      code,
+      loginUrl: `${adminPath()}/auth/login`,
+      ...(retry ? { retryUrl: retry } : {}),
+    });
+  }
+
+  /** A sealed cookie's content, or null when absent or not ours (tampered, other key). */
+  function openSealed<T>(sealed: string | undefined, purpose: string, json = true): T | null {
+    if (!sealed) return null;
+    try {
+      const opened = context().sso.box.open(sealed, purpose);
+      return (json ? JSON.parse(opened) : opened) as T;
+    } catch {
+      return null;
+    }
+  }
+
+  const hint = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 && value.length <= 256 ? value : undefined);
+
+  return {
+    async publicConnections(ctx: Context) {
+      const views = await context().sso.connections.list();
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = { data: views.filter((view) => view.enabled).map((view) => ({ id: view.id, name: view.name, type: view.type, loginUrl: loginPath(view.id) })) };
+    },
+
+    async chooser(ctx: Context) {
+      const views = (await context().sso.connections.list()).filter((view) => view.enabled);
+      noStore(ctx);
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = chooserPage(views.map((view) => ({ name: view.name, loginUrl: loginPath(view.id) })), `${adminPath()}/auth/login`);
+    },
+
+    async login(ctx: Context) {
+      let connectionId: string | undefined;
+      try {
+        connectionId = connectionIdOf(ctx);
+        const binding = ctx.cookies.get(BROWSER_COOKIE) || newBrowserBinding();
+        const url = await context().sso.flow.start({
+          connectionId,
+          origin: originOf(ctx),
+          adminPath: adminPath(),
+          returnTo: ctx.query.returnTo,
+          browserBinding: binding,
+          ...(hint(ctx.query.login_hint) ? { loginHint: hint(ctx.query.login_hint) as string } : {}),
+          ...(hint(ctx.query.domain_hint) ? { domainHint: hint(ctx.query.domain_hint) as string } : {}),
+        });
+        ctx.cookies.set(BROWSER_COOKIE, binding, ssoCookie(ctx, context().config.sso.loginTimeoutMinutes * 60_000));
+        noStore(ctx);
+        ctx.redirect(url.href);
+      } catch (error) {
+        await refuse(ctx, 'sso-login-start', error, connectionId);
+      }
+    },
+
+    async callback(ctx: Context) {
+      let connectionId: string | undefined;
+      try {
+        connectionId = connectionIdOf(ctx);
+        const outcome = await context().sso.flow.finish({
+          connectionId,
+          origin: originOf(ctx),
+          query: new URLSearchParams(ctx.querystring),
+          browserBinding: ctx.cookies.get(BROWSER_COOKIE),
+        });
+        let handle: AdminSessionHandle;
+        try {
+          handle = await context().sso.sessions.start(ctx, outcome.adminUserId);
+        } catch (error) {
+          throw new SsoError('SSO_SESSION_FAILED', `session creation failed: ${(error as Error).message}`);
+        }
+        ctx.cookies.set(SESSION_COOKIE, context().sso.box.seal(JSON.stringify(handle), 'sso-session-handle'), ssoCookie(ctx, SESSION_COOKIE_MS));
+        context().access.forget(outcome.adminUserId);
+        if (outcome.idToken.length <= MAX_ID_TOKEN_COOKIE) {
+          const sealed = context().sso.box.seal(outcome.idToken, 'id-token-hint');
+          ctx.cookies.set(ID_TOKEN_COOKIE, sealed, ssoCookie(ctx, 24 * 60 * 60_000));
+        }
+        await record(ctx, 'sso-login', 'success', 302, [`admin user #${outcome.adminUserId}`, ...outcome.notes].join('; '), {
+          connectionId,
+          name: outcome.email,
+        });
+        noStore(ctx);
+        ctx.redirect(`${adminOrigin()}${outcome.returnTo}`);
+      } catch (error) {
+        await refuse(ctx, 'sso-login', error, connectionId);
+      }
+    },
+
+    /** Ends the Strapi session, then RP-initiated logout at the IdP when it offers end_session. */
+    async logout(ctx: Context) {
+      let connectionId: string | undefined;
+      try {
+        connectionId = connectionIdOf(ctx);
+        const connection = await context().sso.connections.require(connectionId);
+        const userId = await context().sso.sessions.end(ctx, openSealed<AdminSessionHandle>(ctx.cookies.get(SESSION_COOKIE), 'sso-session-handle'));
+        ctx.cookies.set(SESSION_COOKIE, '', { ...ssoCookie(ctx, 0), expires: new Date(0) });
+        const idTokenHint = openSealed<string>(ctx.cookies.get(ID_TOKEN_COOKIE), 'id-token-hint', false);
+        ctx.cookies.set(ID_TOKEN_COOKIE, '', { ...ssoCookie(ctx, 0), expires: new Date(0) });
+        await record(ctx, 'sso-logout', 'success', 302, userId ? `admin user #${userId}: session revoked` : 'no active session', { connectionId });
+        const after = `${adminOrigin() || originOf(ctx)}${adminPath()}/auth/login`;
+        let target = after;
+        try {
+          target = (await context().sso.relyingParty.endSessionUrl(connection, after, idTokenHint))?.href ?? after;
+        } catch (error) {
+          strapi.log.warn(`[${PLUGIN_ID}] end_session unavailable for ${connectionId}: ${(error as Error).message}`);
+        }
+        noStore(ctx);
+        ctx.redirect(target);
+      } catch (error) {
+        await refuse(ctx, 'sso-logout', error, connectionId);
+      }
+    },
+
+    // ---- admin API ----
+    async listConnections(ctx: Context) {
+      ctx.body = { data: await service().listConnections() };
+    },
+    async createConnection(ctx: Context) {
+      await adminAnswer(ctx, async () => {
+        ctx.status = 201;
+        return service().createConnection((ctx.request as { body?: unknown }).body);
+      });
+    },
+    async updateConnection(ctx: Context) {
+      await adminAnswer(ctx, () => service().updateConnection(String(ctx.params.id), (ctx.request as { body?: unknown }).body));
+    },
+    async enableConnection(ctx: Context) {
+      await adminAnswer(ctx, () => service().setConnectionEnabled(String(ctx.params.id), ctx.params.action === 'enable'));
+    },
+    async deleteConnection(ctx: Context) {
+      await adminAnswer(ctx, async () => {
+        const deleted = await service().deleteConnection(String(ctx.params.id));
+        if (!deleted) return null;
+        ctx.status = 204;
+        return undefined;
+      });
+    },
+    async getLoginPolicy(ctx: Context) {
+      ctx.body = { data: await service().getLoginPolicy() };
+    },
+    async saveLoginPolicy(ctx: Context) {
+      await adminAnswer(ctx, () => service().saveLoginPolicy((ctx.request as { body?: unknown }).body));
+    },
+  };
+};
+
+/** Admin API answers: JSON errors with a status that says what to fix. */
+async function adminAnswer(ctx: Context, work: () => Promise<unknown>) {
+  const fail = (status: number, name: string, message: string) => {
+    ctx.status = status;
+    ctx.body = { error: { status, name, message } };
+  };
+  try {
+    const data = await work();
+    if (data === null) return fail(404, 'NotFoundError', 'no such connection');
+    if (data !== undefined) ctx.body = { data };
+  } catch (error) {
+    if (error instanceof ConnectionValidationError) return fail(400, 'ValidationError', error.errors.join('; '));
+    if (error instanceof LoginPolicyError) return fail(error.status, error.status === 409 ? 'ConflictError' : 'ValidationError', error.message);
+    if (isSsoError(error) && error.code === 'SSO_CONNECTION_READ_ONLY') return fail(409, 'ConflictError', error.message);
+    throw error;
+  }
+}

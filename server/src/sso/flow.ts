@@ -1,0 +1,110 @@
+/**
+ * The sign-in flow across its two requests, independent of HTTP details:
+ * - start: a sign-in in progress is saved in the database (state digest → nonce, PKCE verifier, returnTo,
+ *   sealed), bound to the browser by a random value whose digest it keeps (login CSRF: a callback URL made in
+ *   another browser is refused);
+ * - finish: the state is consumed exactly once (any instance), then the code is redeemed and the ID token
+ *   verified, then the person is resolved to an admin user.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { ConnectionRegistry } from './connections/registry';
+import { callbackPath } from './connections/schema';
+import { SsoError } from './errors';
+import type { RelyingParty } from './oidc/relying-party';
+import { validateReturnTo } from './return-to';
+import type { SecretBox } from './secret-box';
+import type { SignIn, SignInOutcome } from './sign-in';
+import type { SsoStore } from './store';
+
+const digest = (value: string) => createHash('sha256').update(value).digest('base64url');
+export const newBrowserBinding = () => randomBytes(32).toString('base64url');
+
+interface PendingSignIn {
+  nonce: string;
+  codeVerifier: string;
+  returnTo: string;
+}
+
+export interface FlowParts {
+  connections: ConnectionRegistry;
+  relyingParty: RelyingParty;
+  signIn: SignIn;
+  sso: SsoStore;
+  box: SecretBox;
+  loginTimeoutMinutes: number;
+}
+
+export function createSignInFlow(parts: FlowParts) {
+  const statePurpose = (stateDigest: string) => `sso-login-state:${stateDigest}`;
+
+  return {
+    async start(input: {
+      connectionId: string;
+      origin: string;
+      adminPath: string;
+      returnTo: unknown;
+      loginHint?: string;
+      domainHint?: string;
+      browserBinding: string;
+    }): Promise<URL> {
+      const connection = await parts.connections.require(input.connectionId);
+      const returnTo = validateReturnTo(input.returnTo, input.adminPath);
+      const request = await parts.relyingParty.authorizationRequest(connection, `${input.origin}${callbackPath(connection.id)}`, {
+        ...(input.loginHint ? { loginHint: input.loginHint } : {}),
+        ...(input.domainHint ? { domainHint: input.domainHint } : {}),
+      });
+      const stateDigest = digest(request.state);
+      const pending: PendingSignIn = { nonce: request.nonce, codeVerifier: request.codeVerifier, returnTo };
+      await parts.sso.loginStates.save({
+        stateDigest,
+        connectionId: connection.id,
+        browserDigest: digest(input.browserBinding),
+        payload: parts.box.seal(JSON.stringify(pending), statePurpose(stateDigest)),
+        expiresAt: new Date(Date.now() + parts.loginTimeoutMinutes * 60_000),
+      });
+      return request.url;
+    },
+
+    async finish(input: {
+      connectionId: string;
+      origin: string;
+      query: URLSearchParams;
+      browserBinding: string | undefined;
+    }): Promise<SignInOutcome & { returnTo: string; idToken: string }> {
+      const connection = await parts.connections.require(input.connectionId);
+      const state = input.query.get('state');
+      // An IdP error answer still consumes the sign-in it belongs to, so it cannot be retried with it.
+      if (!state) {
+        if (input.query.get('error')) throw idpError(input.query);
+        throw new SsoError('SSO_STATE_MISSING', 'callback without state');
+      }
+      const stateDigest = digest(state);
+      const pendingRow = await parts.sso.loginStates.consume(stateDigest);
+      if (!pendingRow) throw new SsoError('SSO_STATE_UNKNOWN', 'no sign-in in progress with this state (never started, already used, or pruned)');
+      if (new Date(pendingRow.expiresAt).getTime() <= Date.now()) throw new SsoError('SSO_STATE_EXPIRED', 'the sign-in in progress expired');
+      if (pendingRow.connectionId !== connection.id) {
+        throw new SsoError('SSO_STATE_WRONG_CONNECTION', `state belongs to connection ${pendingRow.connectionId}, callback is for ${connection.id}`);
+      }
+      if (!input.browserBinding || digest(input.browserBinding) !== pendingRow.browserDigest) {
+        throw new SsoError('SSO_STATE_WRONG_BROWSER', 'the browser-binding cookie is missing or belongs to another sign-in');
+      }
+      if (input.query.get('error')) throw idpError(input.query);
+      const pending = JSON.parse(parts.box.open(pendingRow.payload, statePurpose(stateDigest))) as PendingSignIn;
+      // The URL openid-client checks the response against: our registered redirect URI plus the IdP's parameters.
+      const callbackUrl = new URL(`${input.origin}${callbackPath(connection.id)}`);
+      callbackUrl.search = input.query.toString();
+      const verified = await parts.relyingParty.completeSignIn(connection, callbackUrl, { state, nonce: pending.nonce, codeVerifier: pending.codeVerifier });
+      const outcome = await parts.signIn.resolve(connection, verified.claims);
+      return { ...outcome, returnTo: pending.returnTo, idToken: verified.idToken };
+    },
+  };
+}
+
+/** The IdP's own refusal (`error`, `error_description`), shortened for the log; the description is not shown. */
+function idpError(query: URLSearchParams): SsoError {
+  const code = (query.get('error') ?? '').slice(0, 100);
+  const description = (query.get('error_description') ?? '').slice(0, 300);
+  return new SsoError('SSO_IDP_ERROR', `identity provider answered ${code}${description ? `: ${description}` : ''}`);
+}
+
+export type SignInFlow = ReturnType<typeof createSignInFlow>;
