@@ -16,7 +16,7 @@ import { createAccessConditions } from './access/conditions';
 import { createDeprovisionGuard } from './sync/deprovision-guard';
 import { createRemapWorker, SYNCHRONOUS_REMAP_LIMIT } from './sync/remap-worker';
 import type { ActiveMapping } from './sync/mapping-rules';
-import { createStrapiInvitations } from './lifecycle';
+import { createStrapiInvitations, ssoInvitationUrl } from './lifecycle';
 import { createSso } from './sso';
 
 export function createPluginContext(strapi: Strapi) {
@@ -44,7 +44,18 @@ export function createPluginContext(strapi: Strapi) {
     onReconciled: (adminUserId) => access.forget(adminUserId),
   });
   const remapWorker = createRemapWorker(strapi, store, rules, reconciler);
-  const invitations = createStrapiInvitations(strapi, { config: config.invitations, adminUsers });
+  const sso = createSso(strapi, { config, store, adminUsers, binding, rules });
+  const invitations = createStrapiInvitations(strapi, {
+    config: config.invitations,
+    adminUsers,
+    // With an SSO connection, invitations carry its sign-in link instead of Strapi's registration link.
+    ssoLoginUrl: async () =>
+      ssoInvitationUrl({
+        publicUrl: publicUrlOf(strapi),
+        enabledConnections: (await sso.connections.list()).filter((connection) => connection.enabled).map((connection) => connection.id),
+        ...(config.invitations.ssoConnection ? { preferred: config.invitations.ssoConnection } : {}),
+      }),
+  });
   const groupsMatter = async () => rulesReadGroups(await rules.current());
   const membershipEffects = {
     async mark(identityIds: number[]) {
@@ -77,8 +88,22 @@ export function createPluginContext(strapi: Strapi) {
     access,
     invitations,
     /** Single sign-on (OIDC; SAML plugs into the same core). */
-    sso: createSso(strapi, { config, store, adminUsers, binding, rules }),
+    sso,
   };
+}
+
+/**
+ * Where people's browsers reach Strapi: `server.url` when it is absolute (behind a proxy it must be), else the
+ * origin of `admin.absoluteUrl`.
+ */
+function publicUrlOf(strapi: Strapi): string {
+  const configured = String(strapi.config.get('server.url') ?? '');
+  if (/^https?:\/\//.test(configured)) return configured;
+  try {
+    return new URL(String(strapi.config.get('admin.absoluteUrl') ?? '')).origin;
+  } catch {
+    return '';
+  }
 }
 
 /** Whether any role rule looks at group membership (otherwise group changes cannot change anyone's roles). */

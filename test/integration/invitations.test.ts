@@ -225,6 +225,32 @@ describe('invitations on', () => {
     expect(mails[1]?.text).toContain(`/admin/auth/register?registrationToken=${admin.registrationToken}`);
   });
 
+  test('with one enabled SSO connection, invitations carry its sign-in link instead', async () => {
+    const created = await adminApi('POST', '/sso/connections', {
+      id: 'contoso',
+      type: 'oidc',
+      name: 'Contoso',
+      issuer: 'https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0',
+      clientId: 'client-id',
+      clientSecret: 'client-secret',
+      jit: true,
+    });
+    expect(created.status).toBe(201);
+    try {
+      expect((await scim.post('/Users', scimUser('sso-invite@example.com'))).status).toBe(201);
+      const [mail] = (await waitForMail(smtp, 'sso-invite@example.com')) as [Mail];
+      expect(mail.text).toMatch(/https?:\/\/[^\s]+\/api\/sso\/contoso\/login/);
+      expect(mail.text).not.toContain('registrationToken');
+      // A disabled connection is no way in: back to the registration link.
+      expect((await adminApi('POST', '/sso/connections/contoso/disable')).status).toBe(200);
+      expect((await scim.post('/Users', scimUser('after-disable@example.com'))).status).toBe(201);
+      const [later] = (await waitForMail(smtp, 'after-disable@example.com')) as [Mail];
+      expect(later.text).toContain('/admin/auth/register?registrationToken=');
+    } finally {
+      await adminApi('DELETE', '/sso/connections/contoso');
+    }
+  });
+
   test('re-sending needs a known identity, an authorised caller and someone left to register', async () => {
     expect((await adminApi('POST', '/identities/999999/invite')).status).toBe(404);
     const identity = await identityOf(app, graceScimId);
