@@ -1,0 +1,41 @@
+/**
+ * A small HTTP proxy on 127.0.0.1 standing in for a load balancer in front of several Strapi instances:
+ * every request goes to the origin `route` picks, so a test decides which instance answers which step.
+ * Records where each request went.
+ */
+import { createServer, request, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Proxy {
+  origin: string;
+  /** `METHOD path → target origin`, in order. */
+  log: string[];
+  close(): Promise<void>;
+}
+
+export async function startProxy(route: (incoming: IncomingMessage) => string): Promise<Proxy> {
+  const log: string[] = [];
+  const server = createServer((incoming, outgoing) => {
+    const target = new URL(route(incoming));
+    log.push(`${incoming.method} ${incoming.url} → ${target.origin}`);
+    const forwarded = request(
+      { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      }
+    );
+    forwarded.on('error', () => {
+      outgoing.writeHead(502);
+      outgoing.end();
+    });
+    incoming.pipe(forwarded);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    log,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
