@@ -160,9 +160,23 @@ export async function startOidcProvider(options: {
         return;
       }
       if (req.url.startsWith(`${mountPath}/interaction/`)) {
-        // The headless login: the account named by login_hint signs in; an unknown one is refused.
+        // The headless login: the account named by login_hint signs in; an unknown one is refused. Without a
+        // login_hint (a person clicking "Sign in with …" in a browser) a sign-in form asks for the account.
         const details = await provider.interactionDetails(req, res);
-        const login = String(details.params.login_hint ?? '');
+        let login = String(details.params.login_hint ?? '');
+        if (!login && req.method === 'GET') {
+          res.setHeader('content-type', 'text/html; charset=utf-8');
+          res.end(
+            `<!doctype html><title>Test IdP sign-in</title><form method="post"><label>Account <input name="login" autocomplete="username"></label>` +
+              `<button type="submit">Sign in</button></form>`
+          );
+          return;
+        }
+        if (!login) {
+          const chunks: Buffer[] = [];
+          for await (const chunk of req) chunks.push(chunk as Buffer);
+          login = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('login') ?? '';
+        }
         const result = accounts.has(login)
           ? { login: { accountId: login } }
           : { error: 'access_denied', error_description: 'unknown test account' };
