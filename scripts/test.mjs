@@ -59,6 +59,10 @@ const wantsPostgres = process.env.IDENTITY_BRIDGE_TEST_SKIP_POSTGRES !== '1' && 
 if (wantsPostgres && !findPostgresBin() && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
   step('install PostgreSQL (apt-get)', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null']);
 }
+// simplesamlphp (served by `php -S`) is the second, independent SAML identity provider of the SSO tests.
+if (!existsSync('/usr/share/simplesamlphp') && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+  step('install simplesamlphp (apt-get)', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends simplesamlphp php-cli >/dev/null']);
+}
 
 if (!process.env.IDENTITY_BRIDGE_TEST_SKIP_BUILD) {
   step('type check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
