@@ -17,6 +17,7 @@ import { pluginContext } from './plugin-context';
 import { registerAdminEmailIndex } from './strapi/admin-users';
 import { guardPasswordRoutes } from './strapi/admin-session';
 import { createScimMiddleware } from './scim-http';
+import { createAcsMiddleware } from './sso/acs-body';
 import type { Strapi } from './strapi/types';
 
 const RETENTION_SWEEP_MS = 6 * 60 * 60 * 1000;
@@ -72,6 +73,8 @@ export default {
         basePath: context.config.scim.basePath,
       })
     );
+    // The SAML ACS reads its own size-capped body ahead of Strapi's body parser (see sso/acs-body.ts).
+    strapi.server.use(createAcsMiddleware(strapi, () => pluginContext(strapi).sso.connections));
     // Login method policy: SSO-only admin users cannot use Strapi's password routes.
     guardPasswordRoutes(strapi, (ctx, next, route) => context.sso.guardPasswordRoute(ctx, next, route));
   },

@@ -271,6 +271,46 @@ const ssoLoginState = defineStorageType({
   ],
 });
 
+/**
+ * An SAML AuthnRequest this SP issued and whose response has not arrived yet (InResponseTo cache, shared by every
+ * instance). Consumed once: the ACS deletes the unexpired row and proceeds only if it deleted exactly one.
+ */
+const ssoSamlRequest = defineStorageType({
+  singularName: 'sso-saml-request',
+  pluralName: 'sso-saml-requests',
+  displayName: 'SAML request in progress',
+  collectionName: 'ib_sso_saml_requests',
+  attributes: {
+    scope: string({ required: true }),
+    requestId: string({ required: true }),
+    expiresAt: datetime(),
+  },
+  indexes: [
+    { name: 'ib_sso_saml_requests_id_uq', columns: ['scope', 'request_id'], type: 'unique' },
+    { name: 'ib_sso_saml_requests_expiry_idx', columns: ['expires_at'] },
+  ],
+});
+
+/**
+ * An accepted SAML assertion id, kept until the assertion's NotOnOrAfter: the unique index makes "record it if
+ * absent" one atomic insert, so two concurrent copies of one response cannot both sign in.
+ */
+const ssoSamlAssertion = defineStorageType({
+  singularName: 'sso-saml-assertion',
+  pluralName: 'sso-saml-assertions',
+  displayName: 'SAML assertion used',
+  collectionName: 'ib_sso_saml_assertions',
+  attributes: {
+    scope: string({ required: true }),
+    assertionId: string({ required: true }),
+    expiresAt: datetime(),
+  },
+  indexes: [
+    { name: 'ib_sso_saml_assertions_id_uq', columns: ['scope', 'assertion_id'], type: 'unique' },
+    { name: 'ib_sso_saml_assertions_expiry_idx', columns: ['expires_at'] },
+  ],
+});
+
 export default {
   setting,
   deprovision,
@@ -284,6 +324,8 @@ export default {
   'sso-connection': ssoConnection,
   'sso-identity': ssoIdentity,
   'sso-login-state': ssoLoginState,
+  'sso-saml-request': ssoSamlRequest,
+  'sso-saml-assertion': ssoSamlAssertion,
 };
 
 export const UID = {
@@ -299,4 +341,6 @@ export const UID = {
   ssoConnection: 'plugin::identity-bridge.sso-connection',
   ssoIdentity: 'plugin::identity-bridge.sso-identity',
   ssoLoginState: 'plugin::identity-bridge.sso-login-state',
+  ssoSamlRequest: 'plugin::identity-bridge.sso-saml-request',
+  ssoSamlAssertion: 'plugin::identity-bridge.sso-saml-assertion',
 } as const;

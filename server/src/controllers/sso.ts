@@ -1,24 +1,34 @@
 /**
  * SSO HTTP endpoints.
  * Public (content API, `auth: false`): `GET /api/sso/connections`, `GET /api/sso` (chooser page),
- * `GET /api/sso/:id/login`, `GET /api/sso/:id/callback`, `GET /api/sso/:id/logout`.
+ * `GET /api/sso/:id/login` (OIDC and SAML), `GET /api/sso/:id/callback` (OIDC), `POST /api/sso/:id/acs` (SAML; its
+ * body is read by sso/acs-body.ts ahead of Strapi's body parser), `GET /api/sso/:id/metadata` (SAML SP metadata),
+ * `GET /api/sso/:id/logout`.
  * Admin API (RBAC read/update): connections and the login method policy.
  * Every refusal on a browser route is an HTML page (no stack trace) and a provisioning-log entry.
  */
+import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
 import { PLUGIN_ID } from '../config';
 import { pluginContext } from '../plugin-context';
 import { ConnectionValidationError } from '../sso/connections/registry';
 import { CONNECTION_ID_PATTERN, loginPath, logoutPath } from '../sso/connections/schema';
+import { ACS_BODY_REFUSAL } from '../sso/acs-body';
 import { isSsoError, SsoError } from '../sso/errors';
 import { newBrowserBinding } from '../sso/flow';
 import { LoginPolicyError } from '../sso';
-import { chooserPage, errorPage } from '../sso/pages';
+import { chooserPage, errorPage, postFormPage } from '../sso/pages';
 import { normaliseAdminPath } from '../sso/return-to';
 import type { AdminSessionHandle } from '../strapi/admin-session';
 import type { Strapi } from '../strapi/types';
 
 const BROWSER_COOKIE = 'ib_sso_browser';
+/**
+ * The SAML twin of BROWSER_COOKIE: the ACS is a cross-site POST from the IdP, which a SameSite=Lax cookie does not
+ * accompany, so this one is SameSite=None (and Secure) on https. It carries only a random value whose digest the
+ * sign-in in progress keeps; the binding check is what refuses a response started in another browser.
+ */
+const SAML_BROWSER_COOKIE = 'ib_sso_saml_browser';
 const ID_TOKEN_COOKIE = 'ib_sso_id_token';
 /** Which admin session this browser got from SSO (sealed user + device id), for logout under /api/sso. */
 const SESSION_COOKIE = 'ib_sso_session';
@@ -95,7 +105,7 @@ export default ({ strapi }: { strapi: Strapi }) => {
   async function refuse(ctx: Context, operation: string, error: unknown, connectionId?: string) {
     const known = isSsoError(error) ? error : null;
     if (!known) strapi.log.error(`[${PLUGIN_ID}] ${operation} failed: ${(error as Error)?.stack ?? String(error)}`);
-    const code = known?.code ?? 'SSO_INTERNAL_ERROR';
+    const code = known?.reason ?? known?.code ?? 'SSO_INTERNAL_ERROR';
     const status = known?.status ?? 500;
     await record(ctx, operation, 'failure', status, known?.message ?? `unexpected error: ${(error as Error)?.message ?? String(error)}`, {
       ...(connectionId ? { connectionId } : {}),
@@ -124,6 +134,38 @@ export default ({ strapi }: { strapi: Strapi }) => {
     }
   }
 
+  /** SP-initiated SAML: the AuthnRequest by redirect, or an auto-submitting form under a nonce'd CSP (HTTP-POST). */
+  async function samlLogin(ctx: Context, connectionId: string) {
+    const binding = ctx.cookies.get(SAML_BROWSER_COOKIE) || newBrowserBinding();
+    const request = await context().sso.saml.start({
+      connectionId,
+      origin: originOf(ctx),
+      adminPath: adminPath(),
+      returnTo: ctx.query.returnTo,
+      browserBinding: binding,
+    });
+    const secure = ctx.request.secure;
+    ctx.cookies.set(SAML_BROWSER_COOKIE, binding, {
+      ...ssoCookie(ctx, context().config.sso.loginTimeoutMinutes * 60_000),
+      // Cross-site POST from the IdP: Lax would not send it. On plain http (loopback development) None is
+      // refused by browsers without Secure; the IdP and Strapi are then same-site and Lax suffices.
+      sameSite: secure ? ('none' as const) : ('lax' as const),
+      secure,
+    });
+    noStore(ctx);
+    if (request.binding === 'HTTP-Redirect') {
+      ctx.redirect(request.redirectUrl);
+      return;
+    }
+    const nonce = randomBytes(18).toString('base64');
+    ctx.set(
+      'Content-Security-Policy',
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; form-action ${new URL(request.postUrl).origin}; base-uri 'none'; frame-ancestors 'none'`
+    );
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = postFormPage({ action: request.postUrl, fields: request.postFields, nonce });
+  }
+
   const hint = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 && value.length <= 256 ? value : undefined);
 
   return {
@@ -144,6 +186,8 @@ export default ({ strapi }: { strapi: Strapi }) => {
       let connectionId: string | undefined;
       try {
         connectionId = connectionIdOf(ctx);
+        const connection = await context().sso.connections.require(connectionId);
+        if (connection.type === 'saml') return await samlLogin(ctx, connectionId);
         const binding = ctx.cookies.get(BROWSER_COOKIE) || newBrowserBinding();
         const url = await context().sso.flow.start({
           connectionId,
@@ -195,6 +239,58 @@ export default ({ strapi }: { strapi: Strapi }) => {
       }
     },
 
+    /**
+     * The SAML Assertion Consumer Service. The body was read (size-capped, urlencoded only) by sso/acs-body.ts before
+     * Strapi's body parser; the SAML core caps the SAMLResponse again before any XML parser runs.
+     */
+    async acs(ctx: Context) {
+      let connectionId: string | undefined;
+      try {
+        connectionId = connectionIdOf(ctx);
+        const refusal = (ctx.state as Record<symbol, unknown>)[ACS_BODY_REFUSAL];
+        if (refusal) throw refusal;
+        const body = ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown>;
+        const outcome = await context().sso.saml.finish({
+          connectionId,
+          origin: originOf(ctx),
+          adminPath: adminPath(),
+          body: { SAMLResponse: body.SAMLResponse, RelayState: body.RelayState },
+          browserBinding: ctx.cookies.get(SAML_BROWSER_COOKIE),
+        });
+        let handle: AdminSessionHandle;
+        try {
+          handle = await context().sso.sessions.start(ctx, outcome.adminUserId);
+        } catch (error) {
+          throw new SsoError('SSO_SESSION_FAILED', `session creation failed: ${(error as Error).message}`);
+        }
+        ctx.cookies.set(SESSION_COOKIE, context().sso.box.seal(JSON.stringify(handle), 'sso-session-handle'), ssoCookie(ctx, SESSION_COOKIE_MS));
+        context().access.forget(outcome.adminUserId);
+        await record(ctx, 'sso-login', 'success', 302, [`admin user #${outcome.adminUserId}`, outcome.idpInitiated ? 'SAML IdP-initiated' : 'SAML', ...outcome.notes].join('; '), {
+          connectionId,
+          name: outcome.email,
+        });
+        noStore(ctx);
+        ctx.redirect(`${adminOrigin()}${outcome.returnTo}`);
+      } catch (error) {
+        await refuse(ctx, 'sso-login', error, connectionId);
+      }
+    },
+
+    /** SAML SP metadata for the IdP administrator. */
+    async metadata(ctx: Context) {
+      let connectionId: string | undefined;
+      try {
+        connectionId = connectionIdOf(ctx);
+        const xml = await context().sso.saml.spMetadataXml(connectionId, originOf(ctx));
+        ctx.set('Cache-Control', 'no-cache');
+        ctx.type = 'application/samlmetadata+xml; charset=utf-8';
+        if (ctx.query.download !== undefined) ctx.attachment(`${connectionId}-sp-metadata.xml`);
+        ctx.body = xml;
+      } catch (error) {
+        await refuse(ctx, 'sso-metadata', error, connectionId);
+      }
+    },
+
     /** Ends the Strapi session, then RP-initiated logout at the IdP when it offers end_session. */
     async logout(ctx: Context) {
       let connectionId: string | undefined;
@@ -209,7 +305,8 @@ export default ({ strapi }: { strapi: Strapi }) => {
         const after = `${adminOrigin() || originOf(ctx)}${adminPath()}/auth/login`;
         let target = after;
         try {
-          target = (await context().sso.relyingParty.endSessionUrl(connection, after, idTokenHint))?.href ?? after;
+          // SAML single logout is not offered (yet): the Strapi session ends, the IdP session stays.
+          if (connection.type === 'oidc') target = (await context().sso.relyingParty.endSessionUrl(connection, after, idTokenHint))?.href ?? after;
         } catch (error) {
           strapi.log.warn(`[${PLUGIN_ID}] end_session unavailable for ${connectionId}: ${(error as Error).message}`);
         }
@@ -223,6 +320,9 @@ export default ({ strapi }: { strapi: Strapi }) => {
     // ---- admin API ----
     async listConnections(ctx: Context) {
       ctx.body = { data: await service().listConnections() };
+    },
+    async getConnection(ctx: Context) {
+      await adminAnswer(ctx, () => service().getConnection(String(ctx.params.id)));
     },
     async createConnection(ctx: Context) {
       await adminAnswer(ctx, async () => {

@@ -32,6 +32,7 @@ export default {
       { method: 'POST', path: '/identities/:id/invite', handler: 'admin.inviteIdentity', config: update },
       { method: 'GET', path: '/identities/:id/explain', handler: 'admin.explainIdentity', config: read },
       { method: 'GET', path: '/sso/connections', handler: 'sso.listConnections', config: read },
+      { method: 'GET', path: '/sso/connections/:id', handler: 'sso.getConnection', config: read },
       { method: 'POST', path: '/sso/connections', handler: 'sso.createConnection', config: update },
       { method: 'PUT', path: '/sso/connections/:id', handler: 'sso.updateConnection', config: update },
       { method: 'POST', path: '/sso/connections/:id/:action(enable|disable)', handler: 'sso.enableConnection', config: update },
@@ -53,6 +54,10 @@ export default {
       { method: 'GET', path: '/sso/:id/login', handler: 'sso.login', config: { auth: false } },
       { method: 'GET', path: '/sso/:id/callback', handler: 'sso.callback', config: { auth: false } },
       { method: 'GET', path: '/sso/:id/logout', handler: 'sso.logout', config: { auth: false } },
+      // SAML. The ACS body is read (size-capped) by sso/acs-body.ts ahead of Strapi's body parser, which then
+      // never sees the request; this route stays declared so the URL is listed and any variant lands here.
+      { method: 'POST', path: '/sso/:id/acs', handler: 'sso.acs', config: { auth: false } },
+      { method: 'GET', path: '/sso/:id/metadata', handler: 'sso.metadata', config: { auth: false } },
     ],
   },
 };

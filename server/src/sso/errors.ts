@@ -9,6 +9,8 @@ export type SsoErrorCode =
   | 'SSO_CONNECTION_UNKNOWN'
   | 'SSO_CONNECTION_DISABLED'
   | 'SSO_CONNECTION_READ_ONLY'
+  | 'SSO_PROTOCOL_MISMATCH'
+  | 'SSO_METADATA_UNAVAILABLE'
   | 'SSO_SECRET_UNREADABLE'
   // Starting a sign-in.
   | 'SSO_RETURN_TO_INVALID'
@@ -20,6 +22,9 @@ export type SsoErrorCode =
   | 'SSO_STATE_EXPIRED'
   | 'SSO_STATE_WRONG_BROWSER'
   | 'SSO_STATE_WRONG_CONNECTION'
+  // SAML: the posted response was refused (the SamlError code is kept as `reason`).
+  | 'SSO_SAML_REJECTED'
+  | 'SSO_BODY_TOO_LARGE'
   // The tokens.
   | 'SSO_TOKEN_REJECTED'
   | 'SSO_TENANT_MISSING'
@@ -41,7 +46,9 @@ export class SsoError extends Error {
     /** What the person signing in reads; defaults to a generic sentence per code. */
     readonly publicMessage: string = PUBLIC_MESSAGES[code],
     /** HTTP status of the error page. */
-    readonly status: number = STATUS[code] ?? 400
+    readonly status: number = STATUS[code] ?? 400,
+    /** A finer, stable reason (the SamlError code of a refused SAML response), shown and logged instead of `code`. */
+    readonly reason?: string
   ) {
     super(message);
     this.name = 'SsoError';
@@ -55,6 +62,10 @@ const PUBLIC_MESSAGES: Record<SsoErrorCode, string> = {
   SSO_CONNECTION_UNKNOWN: 'This sign-in method does not exist.',
   SSO_CONNECTION_DISABLED: 'This sign-in method is currently disabled.',
   SSO_CONNECTION_READ_ONLY: 'This connection is declared in the plugin configuration and cannot be changed here.',
+  SSO_PROTOCOL_MISMATCH: 'This address does not belong to this sign-in method.',
+  SSO_METADATA_UNAVAILABLE: 'The identity provider’s settings could not be loaded. Please try again later.',
+  SSO_SAML_REJECTED: 'The identity provider’s answer could not be verified, so you were not signed in.',
+  SSO_BODY_TOO_LARGE: 'The identity provider’s answer was too large, so you were not signed in.',
   SSO_SECRET_UNREADABLE: 'This sign-in method is not configured correctly. Please contact your Strapi administrator.',
   SSO_RETURN_TO_INVALID: 'The address to return to after sign-in is not a page of this Strapi admin panel.',
   SSO_DISCOVERY_FAILED: 'The identity provider could not be reached. Please try again later.',
@@ -84,6 +95,9 @@ const STATUS: Partial<Record<SsoErrorCode, number>> = {
   SSO_CONNECTION_UNKNOWN: 404,
   SSO_CONNECTION_DISABLED: 404,
   SSO_CONNECTION_READ_ONLY: 409,
+  SSO_PROTOCOL_MISMATCH: 404,
+  SSO_METADATA_UNAVAILABLE: 502,
+  SSO_BODY_TOO_LARGE: 413,
   SSO_DISCOVERY_FAILED: 502,
   SSO_EMAIL_IN_USE: 403,
   SSO_NOT_PROVISIONED: 403,

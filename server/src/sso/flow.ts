@@ -8,12 +8,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ConnectionRegistry } from './connections/registry';
-import { callbackPath } from './connections/schema';
+import { callbackPath, type Connection } from './connections/schema';
 import { SsoError } from './errors';
 import type { RelyingParty } from './oidc/relying-party';
 import { validateReturnTo } from './return-to';
 import type { SecretBox } from './secret-box';
-import type { SignIn, SignInOutcome } from './sign-in';
+import { oidcSignInInput, type SignIn, type SignInOutcome } from './sign-in';
 import type { SsoStore } from './store';
 
 const digest = (value: string) => createHash('sha256').update(value).digest('base64url');
@@ -34,6 +34,13 @@ export interface FlowParts {
   loginTimeoutMinutes: number;
 }
 
+/** The enabled OIDC connection (a SAML connection has no OIDC callback). */
+export async function requireProtocol<T extends 'oidc' | 'saml'>(connections: ConnectionRegistry, id: string, type: T): Promise<Extract<Connection, { type: T }>> {
+  const connection = await connections.require(id);
+  if (connection.type !== type) throw new SsoError('SSO_PROTOCOL_MISMATCH', `connection ${id} is ${connection.type}, not ${type}`);
+  return connection as Extract<Connection, { type: T }>;
+}
+
 export function createSignInFlow(parts: FlowParts) {
   const statePurpose = (stateDigest: string) => `sso-login-state:${stateDigest}`;
 
@@ -47,7 +54,7 @@ export function createSignInFlow(parts: FlowParts) {
       domainHint?: string;
       browserBinding: string;
     }): Promise<URL> {
-      const connection = await parts.connections.require(input.connectionId);
+      const connection = await requireProtocol(parts.connections, input.connectionId, 'oidc');
       const returnTo = validateReturnTo(input.returnTo, input.adminPath);
       const request = await parts.relyingParty.authorizationRequest(connection, `${input.origin}${callbackPath(connection.id)}`, {
         ...(input.loginHint ? { loginHint: input.loginHint } : {}),
@@ -71,7 +78,7 @@ export function createSignInFlow(parts: FlowParts) {
       query: URLSearchParams;
       browserBinding: string | undefined;
     }): Promise<SignInOutcome & { returnTo: string; idToken: string }> {
-      const connection = await parts.connections.require(input.connectionId);
+      const connection = await requireProtocol(parts.connections, input.connectionId, 'oidc');
       const state = input.query.get('state');
       // An IdP error answer still consumes the sign-in it belongs to, so it cannot be retried with it.
       if (!state) {
@@ -94,7 +101,7 @@ export function createSignInFlow(parts: FlowParts) {
       const callbackUrl = new URL(`${input.origin}${callbackPath(connection.id)}`);
       callbackUrl.search = input.query.toString();
       const verified = await parts.relyingParty.completeSignIn(connection, callbackUrl, { state, nonce: pending.nonce, codeVerifier: pending.codeVerifier });
-      const outcome = await parts.signIn.resolve(connection, verified.claims);
+      const outcome = await parts.signIn.resolve(connection, oidcSignInInput(connection, verified.claims));
       return { ...outcome, returnTo: pending.returnTo, idToken: verified.idToken };
     },
   };

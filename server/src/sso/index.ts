@@ -1,6 +1,6 @@
 /**
  * Single sign-on into the Strapi admin panel: wiring of the SSO parts for one Strapi instance. Protocol
- * modules (oidc/, later saml/) verify a sign-in; everything after — binding, JIT, mapping, the session, the
+ * modules (oidc/, saml/ via saml-sign-in.ts) verify a sign-in; everything after — binding, JIT, mapping, the session, the
  * login method policy — is shared here.
  */
 import type { Context, Next } from 'koa';
@@ -16,6 +16,7 @@ import { createSignInFlow } from './flow';
 import { EMPTY_LOGIN_POLICY, loginPolicyProblem, loginPolicySchema, mayUsePassword, type LoginPolicy } from './login-policy';
 import { createRelyingParty } from './oidc/relying-party';
 import { createSecretBox, resolveEncryptionKey } from './secret-box';
+import { createSamlSignIn } from './saml-sign-in';
 import { createSignIn } from './sign-in';
 import { createSsoStore } from './store';
 
@@ -44,6 +45,14 @@ export function createSso(
   const relyingParty = createRelyingParty();
   const signIn = createSignIn({ ...deps, sso, clearRegistrationToken: sessions.clearRegistrationToken });
   const flow = createSignInFlow({ connections, relyingParty, signIn, sso, box, loginTimeoutMinutes: deps.config.sso.loginTimeoutMinutes });
+  const saml = createSamlSignIn({
+    connections,
+    sso,
+    signIn,
+    box,
+    loginTimeoutMinutes: deps.config.sso.loginTimeoutMinutes,
+    log: { warn: (message) => strapi.log.warn(`[identity-bridge] ${message}`) },
+  });
 
   const declaredPolicy = deps.config.sso.loginPolicy;
   const loginPolicy = {
@@ -114,7 +123,7 @@ export function createSso(
     if (problem) throw new Error(`sso.loginPolicy: ${problem}`);
   }
 
-  return { box, ssoStore: sso, sessions, connections, relyingParty, signIn, flow, loginPolicy, guardPasswordRoute, checkDeclaredLoginPolicy };
+  return { box, ssoStore: sso, sessions, connections, relyingParty, signIn, flow, saml, loginPolicy, guardPasswordRoute, checkDeclaredLoginPolicy };
 }
 
 export type Sso = ReturnType<typeof createSso>;

@@ -31,3 +31,19 @@ export function chooserPage(connections: { name: string; loginUrl: string }[], l
       `<p><a href="${escapeHtml(localLoginUrl)}">Sign in with email and password</a></p>`
   );
 }
+
+/**
+ * The HTTP-POST binding's hand-over to the IdP: a form posting the AuthnRequest, submitted by one inline script
+ * allowed by its CSP nonce, with a button for browsers without JavaScript.
+ */
+export function postFormPage(options: { action: string; fields: Record<string, string>; nonce: string }): string {
+  const inputs = Object.entries(options.fields)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('');
+  return layout(
+    'Signing in…',
+    `<h1>Signing in…</h1><form id="sso-post" method="post" action="${escapeHtml(options.action)}">${inputs}` +
+      `<noscript><button type="submit">Continue to your identity provider</button></noscript></form>` +
+      `<script nonce="${escapeHtml(options.nonce)}">document.getElementById('sso-post').submit();</script>`
+  );
+}

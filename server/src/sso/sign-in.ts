@@ -20,7 +20,7 @@ import { ScimError } from '../scim/errors';
 import { providerKindOf, type Connection, type OidcConnection } from './connections/schema';
 import { SsoError } from './errors';
 import { combineFacts } from './facts-precedence';
-import { signInIdentityOf } from './identity-claims';
+import { signInIdentityOf, type SignInIdentity } from './identity-claims';
 import type { SsoStore } from './store';
 
 export interface SignInParts {
@@ -39,6 +39,28 @@ export interface SignInOutcome {
   created: boolean;
   /** Facts worth a log line (groups overage, how the identity was linked). */
   notes: string[];
+}
+
+/**
+ * What a verified sign-in says, protocol-neutral: OIDC builds it from the ID token (`oidcSignInInput`), SAML from
+ * the verified assertion (saml-sign-in.ts).
+ */
+export interface SignInInput {
+  /** Who the person is: the binding key (issuer + subject) and the profile of a new admin user. */
+  identity: SignInIdentity;
+  /** Flat claims the mapping rules read (claim/attribute name → value or values). */
+  claims: Record<string, unknown>;
+  /** Which claims carry groups, roles and the user type. */
+  claimsOptions: ClaimsOptions;
+}
+
+/** The OIDC sign-in input from verified ID token claims. */
+export function oidcSignInInput(connection: OidcConnection, claims: Record<string, unknown>): SignInInput {
+  return {
+    identity: signInIdentityOf(claims, providerKindOf(connection.issuer, connection.provider)),
+    claims,
+    claimsOptions: claimsOptionsOf(connection),
+  };
 }
 
 export function claimsOptionsOf(connection: OidcConnection): ClaimsOptions {
@@ -64,9 +86,8 @@ export function createSignIn(parts: SignInParts) {
   }
 
   return {
-    async resolve(connection: Connection, claims: Record<string, unknown>): Promise<SignInOutcome> {
-      const kind = providerKindOf(connection.issuer, connection.provider);
-      const identity = signInIdentityOf(claims, kind);
+    async resolve(connection: Connection, input: SignInInput): Promise<SignInOutcome> {
+      const { identity, claims } = input;
       const notes: string[] = [];
       const mapping = await rules.current();
 
@@ -79,7 +100,7 @@ export function createSignIn(parts: SignInParts) {
       }
 
       if (!user) {
-        if (!identity.email) throw new SsoError('SSO_EMAIL_MISSING', 'the ID token has no usable email (email, or preferred_username for Entra)');
+        if (!identity.email) throw new SsoError('SSO_EMAIL_MISSING', 'the sign-in carries no usable email (OIDC: email, or preferred_username for Entra; SAML: the email attribute or an email NameID)');
         const holder = await adminUsers.findByEmail(identity.email);
         if (holder) {
           const provisioned = await store.identities.findByAdminUserId(holder.id);
@@ -105,7 +126,7 @@ export function createSignIn(parts: SignInParts) {
       const provisioned = user ? await store.identities.findByAdminUserId(user.id) : null;
       const memberOf = provisioned ? (await store.groups.groupsOfIdentities([provisioned.id])).get(provisioned.id) ?? [] : [];
       const scimFacts = provisioned ? factsFromScim(provisioned.data ?? {}, memberOf, mapping.attributes) : null;
-      const facts = combineFacts(scimFacts, factsFromClaims(claims, mapping.attributes, claimsOptionsOf(connection)));
+      const facts = combineFacts(scimFacts, factsFromClaims(claims, mapping.attributes, input.claimsOptions));
       if (identity.groupsOverage) {
         // Entra groups overage: the token lists no groups. Not a failure — SCIM memberships (when provisioned)
         // stand in; otherwise group rules see no groups at this sign-in.

@@ -2,6 +2,7 @@
 import { UID } from '../content-types';
 import { isUniqueViolation, newDocumentId } from '../directory/database';
 import type { Strapi } from '../strapi/types';
+import type { SamlReplayStore, SamlRequestStore } from './saml';
 
 export interface StoredConnection {
   id: number;
@@ -37,6 +38,36 @@ export function createSsoStore(strapi: Strapi) {
   const connections = () => strapi.db.query(UID.ssoConnection);
   const identities = () => strapi.db.query(UID.ssoIdentity);
   const states = () => strapi.db.query(UID.ssoLoginState);
+  const samlRequests = () => strapi.db.query(UID.ssoSamlRequest);
+  const samlAssertions = () => strapi.db.query(UID.ssoSamlAssertion);
+
+  /** InResponseTo cache: consume-once is ONE delete of the unexpired row; only the caller that removed it wins. */
+  const samlRequestStore: SamlRequestStore = {
+    async save({ scope, requestId, expiresAt }) {
+      await samlRequests().createMany({ data: [{ scope, requestId, expiresAt, documentId: newDocumentId() }] });
+    },
+    async take({ scope, requestId, now }) {
+      const result = (await samlRequests().deleteMany({ where: { scope, requestId, expiresAt: { $gt: now } } })) as { count: number };
+      return result.count === 1;
+    },
+  };
+
+  /**
+   * Assertion ids: set-if-absent is an insert the unique (scope, assertion_id) index decides. A conflict means
+   * the assertion was seen before — refused even if that row expired and awaits pruning (the assertion is then
+   * past its NotOnOrAfter anyway). Never check-then-insert: two concurrent copies would both pass.
+   */
+  const samlReplayStore: SamlReplayStore = {
+    async setIfAbsent({ scope, assertionId, expiresAt }) {
+      try {
+        await samlAssertions().createMany({ data: [{ scope, assertionId, expiresAt, documentId: newDocumentId() }] });
+        return true;
+      } catch (error) {
+        if (isUniqueViolation(error)) return false;
+        throw error;
+      }
+    },
+  };
 
   return {
     connections: {
@@ -60,7 +91,16 @@ export function createSsoStore(strapi: Strapi) {
         const result = (await connections().deleteMany({ where: { connectionId } })) as { count: number };
         return result.count > 0;
       },
+      /** Merges one key into a stored connection's settings (fetched SAML metadata); false when the row is gone. */
+      async putSetting(connectionId: string, key: string, value: unknown): Promise<boolean> {
+        const row = (await connections().findOne({ where: { connectionId }, select: ['id', 'settings'] })) as { id: number; settings: Record<string, unknown> | null } | null;
+        if (!row) return false;
+        await connections().update({ where: { id: row.id }, data: { settings: { ...(row.settings ?? {}), [key]: value } } });
+        return true;
+      },
     },
+
+    saml: { requests: samlRequestStore, replays: samlReplayStore },
 
     identities: {
       find: (issuer: string, subject: string) =>
@@ -102,9 +142,14 @@ export function createSsoStore(strapi: Strapi) {
         const deleted = (await states().deleteMany({ where: { stateDigest } })) as { count: number };
         return deleted.count === 1 ? row : null;
       },
+      /** Expired sign-ins in progress, and expired SAML request and assertion ids (the state-pruning sweep). */
       async prune(now = new Date()): Promise<number> {
-        const result = (await states().deleteMany({ where: { expiresAt: { $lt: now } } })) as { count: number };
-        return result.count;
+        let removed = 0;
+        for (const table of [states(), samlRequests(), samlAssertions()]) {
+          const result = (await table.deleteMany({ where: { expiresAt: { $lt: now } } })) as { count: number };
+          removed += result.count;
+        }
+        return removed;
       },
     },
   };

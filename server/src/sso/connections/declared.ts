@@ -1,15 +1,15 @@
 /**
  * `connections: [...]` in the plugin config. Each entry is validated by the schema of its `type`; ids must be
  * unique. Issues keep their path (`connections.1.issuer: …`) so the start-up error names the key to fix.
- * SAML registers its schema here when it lands; until then `type: "saml"` fails closed.
  */
 import { z } from 'zod';
-import { oidcConnectionSchema, type OidcConnection } from './schema';
+import { oidcConnectionSchema, samlConnectionSchema, type OidcConnection, type SamlConnection } from './schema';
 
-export type DeclaredConnection = OidcConnection;
+export type DeclaredConnection = OidcConnection | SamlConnection;
 
 const SCHEMAS: Record<string, z.ZodType<DeclaredConnection, z.ZodTypeDef, unknown>> = {
   oidc: oidcConnectionSchema as z.ZodType<DeclaredConnection, z.ZodTypeDef, unknown>,
+  saml: samlConnectionSchema as z.ZodType<DeclaredConnection, z.ZodTypeDef, unknown>,
 };
 
 export const declaredConnectionsSchema = z

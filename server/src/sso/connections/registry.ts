@@ -1,21 +1,43 @@
 /**
  * Every SSO connection: those declared in the plugin config (read-only) and those stored in the database
- * (managed through the admin API, client secret encrypted). A declared id wins over a stored one and cannot be
+ * (managed through the admin API, secrets encrypted). A declared id wins over a stored one and cannot be
  * created, changed or deleted through the API (409).
+ *
+ * Two protocols share the table: `type: 'oidc'` (secret: clientSecret) and `type: 'saml'` (secret: the optional
+ * SP signing key `spPrivateKey`). A SAML row may also carry the IdP metadata fetched from `idpMetadataUrl`
+ * (`settings._idpMetadata`: the parsed result and when it was fetched), which is not part of the connection.
  */
 import { z } from 'zod';
 import { SsoError } from '../errors';
 import type { SecretBox } from '../secret-box';
 import type { SsoStore, StoredConnection } from '../store';
 import type { DeclaredConnection } from './declared';
-import { oidcConnectionSchema, oidcConnectionUpdateSchema, type Connection, type OidcConnection } from './schema';
+import {
+  oidcConnectionSchema,
+  oidcConnectionUpdateSchema,
+  samlConnectionSchema,
+  samlConnectionUpdateSchema,
+  type Connection,
+  type OidcConnection,
+  type SamlConnection,
+} from './schema';
 
-const secretPurpose = (connectionId: string) => `sso-connection:${connectionId}:clientSecret`;
+/** Where fetched IdP metadata is cached on a stored SAML connection's `settings`. */
+export const METADATA_CACHE_KEY = '_idpMetadata';
 
-/** What the admin API shows: never the secret, only whether one is set. */
-export type ConnectionView = Omit<Connection, 'clientSecret'> & { clientSecretSet: boolean; readOnly: boolean };
+const SECRET_KEY = { oidc: 'clientSecret', saml: 'spPrivateKey' } as const;
+const secretPurpose = (connectionId: string, type: 'oidc' | 'saml') => `sso-connection:${connectionId}:${SECRET_KEY[type]}`;
+
+/** What the admin API shows: never a secret, only whether one is set. */
+export type ConnectionView =
+  | (Omit<OidcConnection, 'clientSecret'> & { source: Connection['source']; clientSecretSet: boolean; readOnly: boolean })
+  | (Omit<SamlConnection, 'spPrivateKey'> & { source: Connection['source']; spPrivateKeySet: boolean; readOnly: boolean });
 
 export const viewOf = (connection: Connection): ConnectionView => {
+  if (connection.type === 'saml') {
+    const { spPrivateKey, ...rest } = connection;
+    return { ...rest, spPrivateKeySet: spPrivateKey !== undefined && spPrivateKey !== '', readOnly: connection.source === 'config' };
+  }
   const { clientSecret, ...rest } = connection;
   return { ...rest, clientSecretSet: clientSecret !== '', readOnly: connection.source === 'config' };
 };
@@ -28,26 +50,47 @@ export class ConnectionValidationError extends Error {
 
 const issuesOf = (error: z.ZodError) => error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
 
+type ConnectionType = 'oidc' | 'saml';
+const typeOf = (input: unknown): ConnectionType | null => {
+  const type = (input as { type?: unknown } | null)?.type;
+  return type === 'oidc' || type === 'saml' ? type : null;
+};
+
+function parseConnection(input: unknown): z.SafeParseReturnType<unknown, OidcConnection | SamlConnection> {
+  return typeOf(input) === 'saml' ? samlConnectionSchema.safeParse(input) : oidcConnectionSchema.safeParse(input);
+}
+
 export function createConnectionRegistry(options: { declared: DeclaredConnection[]; store: SsoStore; box: SecretBox }) {
-  const declared = new Map(options.declared.map((connection) => [connection.id, { ...connection, source: 'config' as const }]));
+  const declared = new Map<string, Connection>(options.declared.map((connection) => [connection.id, { ...connection, source: 'config' as const }]));
+
+  const settingsOf = (row: StoredConnection): Record<string, unknown> => {
+    const { [METADATA_CACHE_KEY]: _cache, ...settings } = row.settings ?? {};
+    return settings;
+  };
 
   /** A stored row back to a connection; a row that no longer validates is reported, not used. */
   function fromRow(row: StoredConnection): Connection {
-    const parsed = oidcConnectionSchema.safeParse({
-      ...row.settings,
+    const type: ConnectionType = row.type === 'saml' ? 'saml' : 'oidc';
+    const secret = row.secret ? options.box.open(row.secret, secretPurpose(row.connectionId, type)) : '';
+    const parsed = parseConnection({
+      ...settingsOf(row),
       id: row.connectionId,
       type: row.type,
       name: row.name,
       enabled: row.enabled,
-      clientSecret: row.secret ? options.box.open(row.secret, secretPurpose(row.connectionId)) : '',
+      ...(type === 'oidc' ? { clientSecret: secret } : secret !== '' ? { spPrivateKey: secret } : {}),
     });
     if (!parsed.success) throw new SsoError('SSO_CONFIG_INVALID', `stored connection ${row.connectionId} is invalid: ${issuesOf(parsed.error).join('; ')}`);
     return { ...parsed.data, source: 'database' };
   }
 
-  const rowOf = (connection: OidcConnection): Omit<StoredConnection, 'id'> => {
+  const rowOf = (connection: OidcConnection | SamlConnection): Omit<StoredConnection, 'id'> => {
+    if (connection.type === 'saml') {
+      const { id, type, name, enabled, spPrivateKey, ...settings } = connection;
+      return { connectionId: id, type, name, enabled, settings, secret: spPrivateKey ? options.box.seal(spPrivateKey, secretPurpose(id, 'saml')) : null };
+    }
     const { id, type, name, enabled, clientSecret, ...settings } = connection;
-    return { connectionId: id, type, name, enabled, settings, secret: options.box.seal(clientSecret, secretPurpose(id)) };
+    return { connectionId: id, type, name, enabled, settings, secret: options.box.seal(clientSecret, secretPurpose(id, 'oidc')) };
   };
 
   async function find(id: string): Promise<Connection | null> {
@@ -72,6 +115,9 @@ export function createConnectionRegistry(options: { declared: DeclaredConnection
       return connection;
     },
 
+    /** Whether `id` is declared in the plugin config (its fetched metadata cannot be kept on a row). */
+    isDeclared: (id: string) => declared.has(id),
+
     /** Every connection; one whose stored secret cannot be read is listed without it (and cannot sign in). */
     async list(): Promise<ConnectionView[]> {
       const views: ConnectionView[] = [...declared.values()].map(viewOf);
@@ -80,8 +126,9 @@ export function createConnectionRegistry(options: { declared: DeclaredConnection
         try {
           views.push(viewOf(fromRow(row)));
         } catch (error) {
+          const { clientSecret: _secret, spPrivateKey: _key, ...settings } = settingsOf(row);
           views.push({
-            ...(row.settings as Omit<OidcConnection, 'id' | 'type' | 'name' | 'enabled' | 'clientSecret'>),
+            ...(settings as Omit<OidcConnection, 'id' | 'type' | 'name' | 'enabled' | 'clientSecret'>),
             id: row.connectionId,
             type: 'oidc',
             name: row.name,
@@ -89,15 +136,22 @@ export function createConnectionRegistry(options: { declared: DeclaredConnection
             source: 'database',
             readOnly: false,
             clientSecretSet: false,
-            ...({ problem: (error as Error).message } as object),
+            ...({ type: row.type === 'saml' ? 'saml' : 'oidc', problem: (error as Error).message } as object),
           });
         }
       }
       return views;
     },
 
+    /** One connection's view, or null. */
+    async view(id: string): Promise<ConnectionView | null> {
+      const connection = await find(id);
+      return connection ? viewOf(connection) : null;
+    },
+
     async create(input: unknown): Promise<ConnectionView> {
-      const parsed = oidcConnectionSchema.safeParse(input);
+      if (!typeOf(input)) throw new ConnectionValidationError(['type: must be one of: "oidc", "saml"']);
+      const parsed = parseConnection(input);
       if (!parsed.success) throw new ConnectionValidationError(issuesOf(parsed.error));
       refuseDeclared(parsed.data.id);
       const outcome = await options.store.connections.create(rowOf(parsed.data));
@@ -105,14 +159,27 @@ export function createConnectionRegistry(options: { declared: DeclaredConnection
       return viewOf({ ...parsed.data, source: 'database' });
     },
 
-    /** Full update; `clientSecret` may be left out to keep the stored one. Returns null when unknown. */
+    /**
+     * Full update; the secret (`clientSecret`, `spPrivateKey`) may be left out to keep the stored one. The type
+     * cannot change. Returns null when unknown.
+     */
     async update(id: string, input: unknown): Promise<ConnectionView | null> {
       refuseDeclared(id);
       const current = await find(id);
       if (!current) return null;
-      const shape = oidcConnectionUpdateSchema.safeParse(input);
-      if (!shape.success) throw new ConnectionValidationError(issuesOf(shape.error));
-      const parsed = oidcConnectionSchema.safeParse({ ...shape.data, id, clientSecret: shape.data.clientSecret ?? current.clientSecret });
+      const type = typeOf(input) ?? current.type;
+      if (type !== current.type) throw new ConnectionValidationError([`type: connection ${id} is ${current.type}; create a new connection to change the protocol`]);
+      let parsed: z.SafeParseReturnType<unknown, OidcConnection | SamlConnection>;
+      if (current.type === 'saml') {
+        const shape = samlConnectionUpdateSchema.safeParse({ type: 'saml', ...(input as object) });
+        if (!shape.success) throw new ConnectionValidationError(issuesOf(shape.error));
+        const key = shape.data.spPrivateKey ?? current.spPrivateKey;
+        parsed = samlConnectionSchema.safeParse({ ...shape.data, id, ...(key !== undefined && shape.data.spCertificate !== undefined ? { spPrivateKey: key } : {}) });
+      } else {
+        const shape = oidcConnectionUpdateSchema.safeParse(input);
+        if (!shape.success) throw new ConnectionValidationError(issuesOf(shape.error));
+        parsed = oidcConnectionSchema.safeParse({ ...shape.data, id, clientSecret: shape.data.clientSecret ?? current.clientSecret });
+      }
       if (!parsed.success) throw new ConnectionValidationError(issuesOf(parsed.error));
       const { connectionId: _id, ...row } = rowOf(parsed.data);
       await options.store.connections.update(id, row);

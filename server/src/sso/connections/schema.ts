@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { entraConfigProblem } from '../entra';
+import { certificateToPem, isSamlError, parseIdpMetadata } from '../saml';
 
 export const CONNECTION_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -96,11 +97,133 @@ export const oidcConnectionUpdateSchema = z
   .strict()
   .omit({ id: true });
 
+/**
+ * A SAML 2.0 connection. Every key:
+ * - `id`, `name`, `enabled`, `jit`, `directory`, `trustEmail`: as for OIDC;
+ * - `idpMetadataXml` | `idpMetadataUrl` (exactly one): the IdP's metadata, pasted (parsed at save / start-up)
+ *   or fetched from a URL (https; plain http only on loopback; ≤ 1 MiB; 10 s timeout; cached on the row and
+ *   refreshed every `metadataRefreshHours`);
+ * - `idpEntityId`: the IdP entity to use from a metadata aggregate, and/or the entity the metadata must describe;
+ * - `idpCertificates`: 1 or 2 signing certificates (PEM or base64) pinned INSTEAD of the metadata's (two during
+ *   a rollover); unset: the metadata's signing certificates are pinned;
+ * - `spEntityId`: our SP entity ID (Entra "Identifier (Entity ID)", Okta "Audience URI"), the Audience required;
+ * - `allowIdpInitiated`: accept unsolicited responses (Entra "My Apps" tile, Okta dashboard); default false;
+ * - `requireSignedResponse`: also require the Response element signed (the Assertion always must be);
+ * - `clockSkewSeconds`: tolerance for NotBefore/NotOnOrAfter (default 120, at most 600);
+ * - `maxResponseBytes`: cap on the posted SAMLResponse (base64 characters, default 256 KiB, at most 4 MiB);
+ * - `nameIdFormat`: the NameID format to request (`persistent`, `emailAddress`, `unspecified`); unset: the IdP's;
+ * - `forceAuthn`: ask the IdP to re-authenticate every time;
+ * - `provider`: `entra` | `okta` | `generic`, derived from the IdP entity ID when unset (Entra: sts.windows.net);
+ * - `allowedTenants`: Entra only — tenant ids whose tenantid claim is accepted (default: the entity ID's tenant);
+ * - `groupsClaim`, `groupsClaimValues`, `rolesClaim`, `userTypeClaim`: SAML attribute names for the mapping rules
+ *   (default: Entra's/Okta's usual `groups` and `role(s)` attributes, read as `groups` / `roles`);
+ * - `spPrivateKey` + `spCertificate`: sign AuthnRequests (optional; the key is encrypted at rest);
+ * - `metadataRefreshHours`: how long fetched metadata is used before it is fetched again (default 24).
+ */
+const metadataUrl = z
+  .string()
+  .trim()
+  .url('idpMetadataUrl must be an absolute URL')
+  .refine((value) => {
+    const url = new URL(value);
+    return url.protocol === 'https:' || isLoopbackHttp(url);
+  }, 'idpMetadataUrl must use https (plain http only for 127.0.0.1/localhost)');
+
+export const samlConnectionFields = {
+  id: oidcConnectionFields.id,
+  type: z.literal('saml'),
+  name: oidcConnectionFields.name,
+  enabled: oidcConnectionFields.enabled,
+  jit: oidcConnectionFields.jit,
+  idpMetadataXml: z.string().trim().min(1, 'idpMetadataXml must not be empty').max(1024 * 1024, 'idpMetadataXml is larger than 1 MiB').optional(),
+  idpMetadataUrl: metadataUrl.optional(),
+  idpEntityId: z.string().trim().min(1).max(1024).optional(),
+  idpCertificates: z.array(z.string().trim().min(1)).min(1).max(2, 'idpCertificates holds at most 2 certificates (current and next)').optional(),
+  spEntityId: z.string().trim().min(1, 'spEntityId must not be empty').max(1024),
+  allowIdpInitiated: z.boolean().default(false),
+  requireSignedResponse: z.boolean().default(false),
+  clockSkewSeconds: z.number().int().min(0).max(600).default(120),
+  maxResponseBytes: z.number().int().min(1024).max(4 * 1024 * 1024).default(256 * 1024),
+  nameIdFormat: z.enum(['persistent', 'emailAddress', 'unspecified']).optional(),
+  forceAuthn: z.boolean().default(false),
+  provider: oidcConnectionFields.provider,
+  allowedTenants: oidcConnectionFields.allowedTenants,
+  trustEmail: oidcConnectionFields.trustEmail,
+  directory: oidcConnectionFields.directory,
+  groupsClaim: claimName.optional(),
+  groupsClaimValues: z.enum(['displayName', 'externalId']).optional(),
+  rolesClaim: claimName.optional(),
+  userTypeClaim: claimName.optional(),
+  spPrivateKey: z.string().min(1).max(20000).optional(),
+  spCertificate: z.string().min(1).max(20000).optional(),
+  metadataRefreshHours: z.number().int().min(1).max(24 * 30).default(24),
+};
+
+const refineSaml = (
+  connection: { idpMetadataXml?: string | undefined; idpMetadataUrl?: string | undefined; idpEntityId?: string | undefined; idpCertificates?: string[] | undefined; spPrivateKey?: string | undefined; spCertificate?: string | undefined; allowedTenants?: string[] | undefined },
+  ctx: z.RefinementCtx
+) => {
+  const sources = [connection.idpMetadataXml, connection.idpMetadataUrl].filter((value) => value !== undefined).length;
+  if (sources !== 1) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['idpMetadataXml'], message: 'give exactly one of idpMetadataXml or idpMetadataUrl' });
+  }
+  if ((connection.spPrivateKey === undefined) !== (connection.spCertificate === undefined)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['spPrivateKey'], message: 'spPrivateKey and spCertificate go together' });
+  }
+  if (connection.idpMetadataXml !== undefined) {
+    try {
+      const metadata = parseIdpMetadata(connection.idpMetadataXml, {
+        ...(connection.idpEntityId ? { entityId: connection.idpEntityId } : {}),
+        allowLoopbackHttp: true,
+      });
+      if (!connection.idpCertificates && metadata.certificates.length > 2) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['idpCertificates'], message: `the metadata lists ${metadata.certificates.length} signing certificates; pin the 1 or 2 in use with idpCertificates` });
+      }
+    } catch (error) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['idpMetadataXml'], message: isSamlError(error) ? `${error.code}: ${error.message}` : 'not usable IdP metadata' });
+    }
+  }
+  (connection.idpCertificates ?? []).forEach((certificate, index) => {
+    try {
+      certificateToPem(certificate);
+    } catch {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['idpCertificates', index], message: 'not an X.509 certificate (PEM or base64)' });
+    }
+  });
+  const notGuids = (connection.allowedTenants ?? []).filter((tenant) => !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenant));
+  if (notGuids.length > 0) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['allowedTenants'], message: `allowedTenants must be tenant ids (GUIDs); not: ${notGuids.join(', ')}` });
+};
+
+export const samlConnectionObject = z.object(samlConnectionFields).strict();
+export const samlConnectionSchema = samlConnectionObject.superRefine(refineSaml);
+export type SamlConnection = z.infer<typeof samlConnectionSchema>;
+
+/** Admin API: an update may leave the SP private key out (keep the stored one). */
+export const samlConnectionUpdateSchema = samlConnectionObject.omit({ id: true });
+
 /** Every connection the plugin knows, with where it came from. */
-export type Connection = OidcConnection & { source: 'config' | 'database' };
+export type Connection = (OidcConnection | SamlConnection) & { source: 'config' | 'database' };
+export type OidcConnectionEntry = OidcConnection & { source: 'config' | 'database' };
+export type SamlConnectionEntry = SamlConnection & { source: 'config' | 'database' };
+
+/** Entra's SAML entity ID is `https://sts.windows.net/{tenant-id}/`; Okta's `http://www.okta.com/{app-key}`. */
+export function samlProviderKindOf(idpEntityId: string, stated?: IdentityProviderKind): IdentityProviderKind {
+  if (stated) return stated;
+  let host = '';
+  try {
+    host = new URL(idpEntityId).hostname.toLowerCase();
+  } catch {
+    return 'generic';
+  }
+  if (host === 'sts.windows.net' || host === 'login.microsoftonline.com') return 'entra';
+  if (host === 'www.okta.com' || host.endsWith('.okta.com') || host.endsWith('.oktapreview.com') || host.endsWith('.okta-emea.com')) return 'okta';
+  return 'generic';
+}
 
 /** The redirect URI to register at the IdP for a connection. */
 export const callbackPath = (id: string) => `/api/sso/${id}/callback`;
 export const loginPath = (id: string) => `/api/sso/${id}/login`;
 export const logoutPath = (id: string) => `/api/sso/${id}/logout`;
+export const acsPath = (id: string) => `/api/sso/${id}/acs`;
+export const metadataPath = (id: string) => `/api/sso/${id}/metadata`;
 export { refineConnection };

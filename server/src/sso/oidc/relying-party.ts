@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { checkEntraTenant, entraAuthorityOf } from '../entra';
 import { SsoError } from '../errors';
-import { isLoopbackHttp, providerKindOf, type Connection } from '../connections/schema';
+import { isLoopbackHttp, providerKindOf, type OidcConnectionEntry as Connection } from '../connections/schema';
 import { openIdClient } from './library';
 import type { Configuration } from 'openid-client';
 
