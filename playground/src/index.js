@@ -2,7 +2,8 @@
 
 /**
  * Playground lifecycle. With IDENTITY_BRIDGE_DEMO=1 (set by `npm run demo`) it makes a fresh checkout
- * usable at once: a first Super Admin if none exists, a SCIM token, and the two lines an IdP set-up needs.
+ * usable at once: a first Super Admin if none exists, a SCIM token, and the lines an IdP set-up needs (the
+ * SCIM base URL and token; each SSO connection's sign-in, redirect or ACS, and metadata URLs).
  */
 const DEMO_ADMIN = {
   email: process.env.DEMO_ADMIN_EMAIL || 'admin@example.com',
@@ -36,6 +37,7 @@ module.exports = {
     const createdAdmin = await ensureSuperAdmin(strapi);
     const token = await demoToken(strapi);
     const scimPath = strapi.plugin('identity-bridge').service('admin').scimBasePath();
+    const connections = await strapi.plugin('identity-bridge').service('sso').listConnections();
 
     strapi.server.httpServer.once('listening', () => {
       const address = strapi.server.httpServer.address();
@@ -50,6 +52,16 @@ module.exports = {
       }
       lines.push(`SCIM base URL: http://${host}:${port}${scimPath}`);
       lines.push(`SCIM token: ${token}`);
+      // Each SSO connection's fixed URLs, as an IdP set-up asks for them.
+      const base = `http://${host}:${port}/api/sso`;
+      for (const connection of connections) {
+        const at = (step) => `${base}/${connection.id}/${step}`;
+        const urls =
+          connection.type === 'saml'
+            ? `sign-in ${at('login')}  ACS ${at('acs')}  SP metadata ${at('metadata')}`
+            : `sign-in ${at('login')}  redirect URI ${at('callback')}`;
+        lines.push(`SSO ${connection.id} (${connection.type}${connection.enabled ? '' : ', disabled'}): ${urls}`);
+      }
       process.stdout.write(`\n${lines.join('\n')}\n\n`);
     });
   },

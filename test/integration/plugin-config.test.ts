@@ -104,16 +104,33 @@ describe('the demo bootstrap', () => {
       return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
     }) as typeof process.stdout.write;
     try {
-      app = await bootApp({ env: { IDENTITY_BRIDGE_DEMO: '1', IDENTITY_BRIDGE_SCIM_TOKEN: fixedToken } });
+      app = await bootApp({
+        env: { IDENTITY_BRIDGE_DEMO: '1', IDENTITY_BRIDGE_SCIM_TOKEN: fixedToken },
+        pluginConfig: {
+          connections: [
+            {
+              id: 'contoso',
+              type: 'oidc',
+              name: 'Contoso',
+              issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
+              clientId: 'client-id',
+              clientSecret: 'client-secret',
+              jit: true,
+            },
+          ],
+        },
+      });
     } finally {
       process.stdout.write = write;
     }
   });
   afterAll(async () => app?.close());
 
-  test('prints the SCIM base URL and the token, creates the first Super Admin, and the token works', async () => {
+  test('prints the SCIM base URL, the token and each SSO connection\'s URLs, creates the first Super Admin, and the token works', async () => {
     expect(printed).toContain(`SCIM base URL: ${app.scimUrl}\n`);
     expect(printed).toContain(`SCIM token: ${fixedToken}\n`);
+    // Each SSO connection's URLs, for the IdP's app registration.
+    expect(printed).toContain(`SSO contoso (oidc): sign-in ${app.origin}/api/sso/contoso/login  redirect URI ${app.origin}/api/sso/contoso/callback\n`);
     const admin = await adminUserByEmail(app, 'admin@example.com');
     expect(admin.roles.map((role: { code: string }) => role.code)).toEqual(['strapi-super-admin']);
     const reply = await scimClient(app.scimUrl, fixedToken).get('/Users');
