@@ -60,8 +60,10 @@ if (wantsPostgres && !findPostgresBin() && process.getuid?.() === 0 && existsSyn
   step('install PostgreSQL (apt-get)', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null']);
 }
 // simplesamlphp (served by `php -S`) is the second, independent SAML identity provider of the SSO tests.
-if (!existsSync('/usr/share/simplesamlphp') && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
-  step('install simplesamlphp (apt-get)', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends simplesamlphp php-cli >/dev/null']);
+// It signs with PHP's DOM extension (php-xml), which the Debian package does not pull in.
+const phpHasDom = () => spawnSync('php', ['-r', 'exit(extension_loaded("dom") ? 0 : 1);']).status === 0;
+if ((!existsSync('/usr/share/simplesamlphp') || !phpHasDom()) && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+  step('install simplesamlphp (apt-get)', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends simplesamlphp php-cli php-xml >/dev/null']);
 }
 
 if (!process.env.IDENTITY_BRIDGE_TEST_SKIP_BUILD) {
