@@ -9,7 +9,9 @@ import { request } from './helpers/http';
 import { adminUserByEmail, createSuperAdmin } from './helpers/admin';
 import { TestBrowser } from './helpers/oidc-browser';
 import { createSsoStore } from '../../server/src/sso/store';
+import { inflateRawSync } from 'node:zlib';
 import { SamlIdpServer, newObjectId, readAutoPostForm, type AutoPostForm, type SamlAccount } from './helpers/saml-idp-server';
+import type { SentLogoutMessage } from '../unit/sso/saml/helpers/saml-idp';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const EDITORS_GROUP = '5b9a1c2d-0000-4000-8000-00000000ed17';
@@ -332,13 +334,166 @@ describe('signing in', () => {
     expect(setCookies.some((header) => header.startsWith('ib_sso_saml_browser='))).toBe(true);
   });
 
-  test('SP-initiated logout ends the Strapi session (no SAML SLO)', async () => {
+});
+
+describe('single logout', () => {
+  const inflated = (location: string, field: 'SAMLRequest' | 'SAMLResponse') =>
+    inflateRawSync(Buffer.from(new URL(location).searchParams.get(field)!, 'base64')).toString('utf8');
+  /** POST /admin/access-token with the browser's refresh cookie: 200 while the session lives, 401 once revoked. */
+  const rotate = async (browser: TestBrowser) => (await browser.fetch(`${app.origin}/admin/access-token`, { method: 'POST' })).response.status;
+  const sloUrl = (id: string) => `${app.origin}/api/sso/${id}/slo`;
+  /** Delivers an IdP-initiated LogoutRequest through a browser (front channel), without following the answer. */
+  async function deliver(message: SentLogoutMessage, browser = new TestBrowser()) {
+    const { response } = message.binding === 'redirect'
+      ? await browser.fetch(message.url)
+      : await browser.fetch(sloUrl('saml'), { method: 'POST', body: formBody(message.fields), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    return { status: response.status, location: response.headers.get('location'), text: await response.text() };
+  }
+  const shownCode = (text: string) => /Error code: ([A-Z0-9_]+)/.exec(text)?.[1];
+
+  test('SP metadata advertises the SLO endpoint (Redirect and POST)', async () => {
+    const metadata = (await request('GET', `${app.origin}/api/sso/saml/metadata`)).text;
+    expect(metadata).toContain(`<SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${sloUrl('saml')}"/>`);
+    expect(metadata).toContain(`<SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${sloUrl('saml')}"/>`);
+  });
+
+  test('SP-initiated: logout → the IdP gets a LogoutRequest for the NameID and SessionIndex → its LogoutResponse lands on the login page; the refresh token is dead', async () => {
+    entra.next.fields = { sessionIndex: '_alice-session-slo-1' };
     const result = await samlSignIn('saml', 'alice');
     await expectLanded(result);
     const refresh = result.browser.cookie('strapi_admin_refresh')!.value;
-    const { response } = await result.browser.fetch(`${app.origin}/api/sso/saml/logout`);
+    expect(result.browser.cookie('ib_sso_saml_subject')).toBeDefined();
+
+    const logout = await result.browser.fetch(`${app.origin}/api/sso/saml/logout`);
+    expect(logout.response.status).toBe(302);
+    const toIdp = logout.response.headers.get('location')!;
+    expect(toIdp.startsWith(`${entra.origin}/sso/logout?SAMLRequest=`)).toBe(true);
+    expect(logout.setCookies.some((header) => /^ib_sso_saml_subject=;/.test(header))).toBe(true);
+    const reuse = await request('POST', `${app.origin}/admin/access-token`, undefined, { headers: { cookie: `strapi_admin_refresh=${refresh}` } });
+    expect(reuse.status).toBe(401);
+
+    const atIdp = await result.browser.fetch(toIdp);
+    expect(atIdp.response.status).toBe(302);
+    expect(entra.logoutRequests.at(-1)).toMatchObject({ nameId: 'alice@contoso.example', sessionIndex: '_alice-session-slo-1', issuer: SP('saml') });
+    const back = atIdp.response.headers.get('location')!;
+    expect(back.startsWith(`${sloUrl('saml')}?SAMLResponse=`)).toBe(true);
+    const landed = await result.browser.fetch(back);
+    expect(landed.response.status).toBe(302);
+    expect(landed.response.headers.get('location')).toBe(`${app.origin}/admin/auth/login`);
+
+    // The LogoutResponse answered its request once: a second delivery is refused.
+    const again = await new TestBrowser().fetch(back);
+    expect(again.response.status).toBe(400);
+    expect(shownCode(await again.response.text())).toBe('SAML_IN_RESPONSE_TO_UNKNOWN');
+    const events = await adminApi('GET', '/events?operation=sso-logout&pageSize=20');
+    expect(events.body.results.some((event: { detail: string }) => /confirmed single logout/.test(event.detail))).toBe(true);
+    expect(events.body.results.some((event: { detail: string }) => /handed over to the IdP/.test(event.detail))).toBe(true);
+  });
+
+  test('SP-initiated: an IdP LogoutResponse with a failure status is refused with a page (the Strapi session is gone anyway)', async () => {
+    const result = await samlSignIn('saml', 'alice');
+    await expectLanded(result);
+    const logout = await result.browser.fetch(`${app.origin}/api/sso/saml/logout`);
+    entra.nextLogoutStatus = 'urn:oasis:names:tc:SAML:2.0:status:Responder';
+    const atIdp = await result.browser.fetch(logout.response.headers.get('location')!);
+    const back = await result.browser.fetch(atIdp.response.headers.get('location')!);
+    expect(back.response.status).toBe(400);
+    const text = await back.response.text();
+    expect(shownCode(text)).toBe('SAML_STATUS_NOT_SUCCESS');
+    expect(text).toContain('Single sign-out did not complete');
+    expect(text).not.toMatch(/at .*\.js:\d+/);
+    expect(await rotate(result.browser)).toBe(401);
+  });
+
+  test.each(['redirect', 'post'] as const)('IdP-initiated (%s): a signed LogoutRequest revokes every session of the person and is answered Success', async (binding) => {
+    const first = await samlSignIn('saml', 'erin');
+    await expectLanded(first);
+    const second = await samlSignIn('saml', 'erin');
+    await expectLanded(second);
+    const bystander = await samlSignIn('saml', 'alice');
+    await expectLanded(bystander);
+    expect(await rotate(first.browser)).toBe(200);
+
+    const logoutRequest = entra.logoutRequest(SP('saml'), 'erin', { binding, relayState: 'idp-relay' });
+    const answer = await deliver(logoutRequest);
+    expect(answer.status).toBe(302);
+    expect(answer.location!.startsWith(`${entra.origin}/sso/logout?SAMLResponse=`)).toBe(true);
+    expect(new URL(answer.location!).searchParams.get('RelayState')).toBe('idp-relay');
+    const xml = inflated(answer.location!, 'SAMLResponse');
+    expect(xml).toContain(`InResponseTo="${logoutRequest.id}"`);
+    expect(xml).toContain('urn:oasis:names:tc:SAML:2.0:status:Success');
+
+    expect(await rotate(first.browser)).toBe(401);
+    expect(await rotate(second.browser)).toBe(401);
+    expect(await rotate(bystander.browser)).toBe(200);
+    const erin = await adminUserByEmail(app, 'erin@contoso.example');
+    const events = await adminApi('GET', '/events?operation=sso-logout&outcome=success&pageSize=20');
+    expect(events.body.results.some((event: { detail: string }) => event.detail.includes(`every session of admin user #${erin.id} revoked`))).toBe(true);
+
+    // Replayed: refused, and the person's new session survives it.
+    const again = await samlSignIn('saml', 'erin');
+    await expectLanded(again);
+    const replay = await deliver(logoutRequest);
+    expect(replay.status).toBe(400);
+    expect(shownCode(replay.text)).toBe('SAML_LOGOUT_REQUEST_REPLAYED');
+    expect(await rotate(again.browser)).toBe(200);
+  });
+
+  test('IdP-initiated: unsigned, wrong-issuer, foreign-key and expired LogoutRequests are refused and revoke nothing', async () => {
+    const victim = await samlSignIn('saml', 'alice');
+    await expectLanded(victim);
+    const mallory = await SamlIdpServer.start({ flavor: 'entra', tenantId: TENANT, accounts: [entra.accounts.get('alice')!] });
+    try {
+      mallory.registerSp((await request('GET', `${app.origin}/api/sso/saml/metadata`)).text);
+      const attempts: [SentLogoutMessage, string][] = [
+        [entra.logoutRequest(SP('saml'), 'alice', { sign: false }), 'SAML_LOGOUT_REQUEST_NOT_SIGNED'],
+        [entra.logoutRequest(SP('saml'), 'alice', { binding: 'post', sign: false }), 'SAML_LOGOUT_REQUEST_NOT_SIGNED'],
+        [entra.logoutRequest(SP('saml'), 'alice', { fields: { issuer: 'https://sts.windows.net/f8cdef31-a31e-4b4a-93e4-5f571e91255a/' } }), 'SAML_ISSUER_MISMATCH'],
+        [entra.logoutRequest(SP('saml'), 'alice', { fields: { destination: sloUrl('saml-other') } }), 'SAML_DESTINATION_MISMATCH'],
+        [entra.logoutRequest(SP('saml'), 'alice', { fields: { notOnOrAfter: new Date(Date.now() - 10 * 60_000) } }), 'SAML_LOGOUT_REQUEST_EXPIRED'],
+        [mallory.logoutRequest(SP('saml'), 'alice'), 'SAML_SIGNATURE_INVALID'],
+        [mallory.logoutRequest(SP('saml'), 'alice', { binding: 'post' }), 'SAML_SIGNATURE_INVALID'],
+      ];
+      for (const [message, code] of attempts) {
+        const answer = await deliver(message);
+        expect({ code, status: answer.status, shown: shownCode(answer.text) }).toEqual({ code, status: 400, shown: code });
+        expect(answer.text).not.toMatch(/at .*\.js:\d+/);
+      }
+    } finally {
+      await mallory.close();
+    }
+    expect(await rotate(victim.browser)).toBe(200);
+    const events = await adminApi('GET', '/events?operation=sso-logout&outcome=failure&pageSize=50');
+    const codes = new Set(events.body.results.map((event: { scimType: string }) => event.scimType));
+    for (const code of ['SAML_LOGOUT_REQUEST_NOT_SIGNED', 'SAML_ISSUER_MISMATCH', 'SAML_SIGNATURE_INVALID', 'SAML_LOGOUT_REQUEST_REPLAYED']) expect(codes).toContain(code);
+  });
+
+  test('IdP-initiated for a person nobody is signed in as here: answered UnknownPrincipal', async () => {
+    const answer = await deliver(entra.logoutRequest(SP('saml'), 'mallory'));
+    expect(answer.status).toBe(302);
+    const xml = inflated(answer.location!, 'SAMLResponse');
+    expect(xml).toContain('urn:oasis:names:tc:SAML:2.0:status:UnknownPrincipal');
+  });
+
+  test('an oversized POST to the SLO endpoint is refused unread', async () => {
+    const { response } = await new TestBrowser().fetch(sloUrl('saml'), { method: 'POST', body: formBody({ SAMLRequest: 'A'.repeat(400_000) }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(response.status).toBe(413);
+    expect(shownCode(await response.text())).toBe('SSO_BODY_TOO_LARGE');
+  });
+
+  test('an IdP without an SLO endpoint: logout ends the Strapi session locally and lands on the login page', async () => {
+    const noSlo = entra.metadataXml().replace(/<(md:)?SingleLogoutService[^>]*?(\/>|>\s*<\/(md:)?SingleLogoutService>)/g, '');
+    expect(noSlo).not.toContain('SingleLogoutService');
+    expect((await adminApi('POST', '/sso/connections', samlConnection('saml-noslo', { idpMetadataXml: noSlo }))).status).toBe(201);
+    entra.registerSp((await request('GET', `${app.origin}/api/sso/saml-noslo/metadata`)).text);
+    const result = await samlSignIn('saml-noslo', 'alice');
+    await expectLanded(result);
+    const refresh = result.browser.cookie('strapi_admin_refresh')!.value;
+    const before = entra.logoutRequests.length;
+    const { response } = await result.browser.fetch(`${app.origin}/api/sso/saml-noslo/logout`);
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe(`${app.origin}/admin/auth/login`);
+    expect(entra.logoutRequests.length).toBe(before);
     const reuse = await request('POST', `${app.origin}/admin/access-token`, undefined, { headers: { cookie: `strapi_admin_refresh=${refresh}` } });
     expect(reuse.status).toBe(401);
   });
@@ -484,16 +639,20 @@ describe('attacks: each refused, with no session', () => {
     if (process.env.SSO_TEST_PRINT_EVENTS) console.log(events.body.results.map((event: { scimType: string; detail: string }) => `${event.scimType}: ${event.detail}`).join('\n'));
   });
 
-  test('expired request and assertion ids are pruned by the state sweep', async () => {
+  test('expired request and assertion ids, and signed-in NameIDs, are pruned by the state sweep', async () => {
     const requests = app.strapi.db.query('plugin::identity-bridge.sso-saml-request');
     const assertions = app.strapi.db.query('plugin::identity-bridge.sso-saml-assertion');
+    const subjects = app.strapi.db.query('plugin::identity-bridge.sso-saml-subject');
     await startSaml('saml', 'alice');
     expect(await assertions.count()).toBeGreaterThan(0);
+    expect(await subjects.count()).toBeGreaterThan(0);
     const past = new Date(Date.now() - 1000);
     await requests.updateMany({ where: {}, data: { expiresAt: past } });
     await assertions.updateMany({ where: {}, data: { expiresAt: past } });
+    await subjects.updateMany({ where: {}, data: { expiresAt: past } });
     expect(await createSsoStore(app.strapi).loginStates.prune()).toBeGreaterThan(0);
     expect(await requests.count()).toBe(0);
     expect(await assertions.count()).toBe(0);
+    expect(await subjects.count()).toBe(0);
   });
 });

@@ -311,6 +311,28 @@ const ssoSamlAssertion = defineStorageType({
   ],
 });
 
+/**
+ * Who signed in through a SAML connection under which NameID: lets an IdP-initiated LogoutRequest, which names the
+ * person only by NameID, find the admin user (Entra identities are bound by tenant + object id, not by NameID).
+ * The NameID is kept as a digest only. One row per sign-in, kept as long as an admin session can live.
+ */
+const ssoSamlSubject = defineStorageType({
+  singularName: 'sso-saml-subject',
+  pluralName: 'sso-saml-subjects',
+  displayName: 'SAML signed-in NameID',
+  collectionName: 'ib_sso_saml_subjects',
+  attributes: {
+    connectionId: string({ required: true }),
+    nameIdDigest: string({ required: true }),
+    adminUserId: integer({ required: true }),
+    expiresAt: datetime(),
+  },
+  indexes: [
+    { name: 'ib_sso_saml_subjects_name_id_idx', columns: ['connection_id', 'name_id_digest'] },
+    { name: 'ib_sso_saml_subjects_expiry_idx', columns: ['expires_at'] },
+  ],
+});
+
 export default {
   setting,
   deprovision,
@@ -326,6 +348,7 @@ export default {
   'sso-login-state': ssoLoginState,
   'sso-saml-request': ssoSamlRequest,
   'sso-saml-assertion': ssoSamlAssertion,
+  'sso-saml-subject': ssoSamlSubject,
 };
 
 export const UID = {
@@ -343,4 +366,5 @@ export const UID = {
   ssoLoginState: 'plugin::identity-bridge.sso-login-state',
   ssoSamlRequest: 'plugin::identity-bridge.sso-saml-request',
   ssoSamlAssertion: 'plugin::identity-bridge.sso-saml-assertion',
+  ssoSamlSubject: 'plugin::identity-bridge.sso-saml-subject',
 } as const;

@@ -3,7 +3,7 @@
  * Public (content API, `auth: false`): `GET /api/sso/connections`, `GET /api/sso` (chooser page),
  * `GET /api/sso/:id/login` (OIDC and SAML), `GET /api/sso/:id/callback` (OIDC), `POST /api/sso/:id/acs` (SAML; its
  * body is read by sso/acs-body.ts ahead of Strapi's body parser), `GET /api/sso/:id/metadata` (SAML SP metadata),
- * `GET /api/sso/:id/logout`.
+ * `GET /api/sso/:id/logout`, `GET|POST /api/sso/:id/slo` (SAML single logout; a POST body is read like the ACS's).
  * Admin API (RBAC read/update): connections and the login method policy.
  * Every refusal on a browser route is an HTML page (no stack trace) and a provisioning-log entry.
  */
@@ -19,6 +19,7 @@ import { newBrowserBinding } from '../sso/flow';
 import { LoginPolicyError } from '../sso';
 import { chooserPage, errorPage, postFormPage } from '../sso/pages';
 import { normaliseAdminPath } from '../sso/return-to';
+import type { SamlLogoutSubject } from '../sso/saml';
 import type { AdminSessionHandle } from '../strapi/admin-session';
 import type { Strapi } from '../strapi/types';
 
@@ -34,10 +35,16 @@ const ID_TOKEN_COOKIE = 'ib_sso_id_token';
 const SESSION_COOKIE = 'ib_sso_session';
 const SESSION_COOKIE_MS = 30 * 24 * 60 * 60_000;
 const SSO_COOKIE_PATH = '/api/sso';
+/** The NameID + SessionIndex of this browser's SAML sign-in (sealed), for the LogoutRequest of an SP-initiated logout. */
+const SAML_SUBJECT_COOKIE = 'ib_sso_saml_subject';
 /** Browsers drop cookies above ~4 KB; an ID token too large for one is not kept (logout then goes without a hint). */
 const MAX_ID_TOKEN_COOKIE = 3500;
 
 type SsoService = ReturnType<typeof import('../services/sso').default>;
+const SAML_SUBJECT_PURPOSE = 'saml-logout-subject';
+type SealedSamlSubject = SamlLogoutSubject & { connectionId: string };
+const logoutSubjectOf = ({ connectionId: _connectionId, ...subject }: SealedSamlSubject): SamlLogoutSubject | null =>
+  typeof subject.nameId === 'string' && subject.nameId !== '' ? subject : null;
 
 export default ({ strapi }: { strapi: Strapi }) => {
   const context = () => pluginContext(strapi);
@@ -114,8 +121,10 @@ export default ({ strapi }: { strapi: Strapi }) => {
     noStore(ctx);
     ctx.status = status;
     ctx.type = 'text/html; charset=utf-8';
-    const retry = connectionId && known?.code !== 'SSO_CONNECTION_UNKNOWN' && known?.code !== 'SSO_CONNECTION_DISABLED' ? loginPath(connectionId) : undefined;
+    const signingOut = operation === 'sso-logout';
+    const retry = connectionId && !signingOut && known?.code !== 'SSO_CONNECTION_UNKNOWN' && known?.code !== 'SSO_CONNECTION_DISABLED' ? loginPath(connectionId) : undefined;
     ctx.body = errorPage({
+      ...(signingOut ? { title: 'Sign-out failed', heading: 'Single sign-out did not complete' } : {}),
       message: known?.publicMessage ?? 'Something went wrong while signing you in. Please try again later.',
       code,
       loginUrl: `${adminPath()}/auth/login`,
@@ -264,6 +273,10 @@ export default ({ strapi }: { strapi: Strapi }) => {
           throw new SsoError('SSO_SESSION_FAILED', `session creation failed: ${(error as Error).message}`);
         }
         ctx.cookies.set(SESSION_COOKIE, context().sso.box.seal(JSON.stringify(handle), 'sso-session-handle'), ssoCookie(ctx, SESSION_COOKIE_MS));
+        const subject: SealedSamlSubject = { connectionId, ...outcome.logoutSubject };
+        const sealedSubject = context().sso.box.seal(JSON.stringify(subject), SAML_SUBJECT_PURPOSE);
+        // Same ~4 KB browser cookie limit as the ID token's; without the cookie, logout stays local (no SLO).
+        if (sealedSubject.length <= MAX_ID_TOKEN_COOKIE) ctx.cookies.set(SAML_SUBJECT_COOKIE, sealedSubject, ssoCookie(ctx, SESSION_COOKIE_MS));
         context().access.forget(outcome.adminUserId);
         await record(ctx, 'sso-login', 'success', 302, [`admin user #${outcome.adminUserId}`, outcome.idpInitiated ? 'SAML IdP-initiated' : 'SAML', ...outcome.notes].join('; '), {
           connectionId,
@@ -291,7 +304,10 @@ export default ({ strapi }: { strapi: Strapi }) => {
       }
     },
 
-    /** Ends the Strapi session, then RP-initiated logout at the IdP when it offers end_session. */
+    /**
+     * Ends the Strapi session, then hands over to the IdP: OIDC RP-initiated logout when it offers end_session, SAML
+     * single logout (a LogoutRequest for this browser's NameID + SessionIndex) when its metadata has an SLO endpoint.
+     */
     async logout(ctx: Context) {
       let connectionId: string | undefined;
       try {
@@ -301,17 +317,65 @@ export default ({ strapi }: { strapi: Strapi }) => {
         ctx.cookies.set(SESSION_COOKIE, '', { ...ssoCookie(ctx, 0), expires: new Date(0) });
         const idTokenHint = openSealed<string>(ctx.cookies.get(ID_TOKEN_COOKIE), 'id-token-hint', false);
         ctx.cookies.set(ID_TOKEN_COOKIE, '', { ...ssoCookie(ctx, 0), expires: new Date(0) });
-        await record(ctx, 'sso-logout', 'success', 302, userId ? `admin user #${userId}: session revoked` : 'no active session', { connectionId });
+        const samlSubject = openSealed<SealedSamlSubject>(ctx.cookies.get(SAML_SUBJECT_COOKIE), SAML_SUBJECT_PURPOSE);
+        ctx.cookies.set(SAML_SUBJECT_COOKIE, '', { ...ssoCookie(ctx, 0), expires: new Date(0) });
         const after = `${adminOrigin() || originOf(ctx)}${adminPath()}/auth/login`;
         let target = after;
         try {
-          // SAML single logout is not offered (yet): the Strapi session ends, the IdP session stays.
           if (connection.type === 'oidc') target = (await context().sso.relyingParty.endSessionUrl(connection, after, idTokenHint))?.href ?? after;
+          if (connection.type === 'saml') {
+            // Only this connection's sign-in can be named in its LogoutRequest; without one, the logout stays local.
+            const subject = samlSubject?.connectionId === connectionId ? logoutSubjectOf(samlSubject) : null;
+            target = (await context().sso.samlLogout.startLogout({ connectionId, origin: originOf(ctx), subject })) ?? after;
+          }
         } catch (error) {
-          strapi.log.warn(`[${PLUGIN_ID}] end_session unavailable for ${connectionId}: ${(error as Error).message}`);
+          // The Strapi session has ended either way; the IdP session then stays, which the log says.
+          strapi.log.warn(`[${PLUGIN_ID}] single logout at the IdP unavailable for ${connectionId}: ${(error as Error).message}`);
         }
+        const handedOver = target !== after;
+        await record(ctx, 'sso-logout', 'success', 302, `${userId ? `admin user #${userId}: session revoked` : 'no active session'}${handedOver ? '; handed over to the IdP' : ''}`, { connectionId });
         noStore(ctx);
         ctx.redirect(target);
+      } catch (error) {
+        await refuse(ctx, 'sso-logout', error, connectionId);
+      }
+    },
+
+    /**
+     * SAML single logout endpoint (HTTP-Redirect: GET; HTTP-POST: the body was read, size-capped, by sso/acs-body.ts).
+     * A LogoutResponse ends our own logout round trip on the login page; a LogoutRequest from the IdP revokes the
+     * person's Strapi sessions and is answered with a LogoutResponse at the IdP's SLO endpoint.
+     */
+    async slo(ctx: Context) {
+      let connectionId: string | undefined;
+      try {
+        connectionId = connectionIdOf(ctx);
+        const refusal = (ctx.state as Record<symbol, unknown>)[ACS_BODY_REFUSAL];
+        if (refusal) throw refusal;
+        const message =
+          ctx.method === 'POST'
+            ? { binding: 'HTTP-POST' as const, body: ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown> }
+            : { binding: 'HTTP-Redirect' as const, rawQuery: ctx.querystring };
+        const outcome = await context().sso.samlLogout.receive({ connectionId, origin: originOf(ctx), message });
+        const loginPage = `${adminOrigin() || originOf(ctx)}${adminPath()}/auth/login`;
+        noStore(ctx);
+        if (outcome.kind === 'logout-confirmed') {
+          await record(ctx, 'sso-logout', 'success', 302, 'the IdP confirmed single logout (LogoutResponse)', { connectionId });
+          ctx.redirect(loginPage);
+          return;
+        }
+        const revoked = outcome.revokedAdminUserIds;
+        await record(
+          ctx,
+          'sso-logout',
+          revoked.length > 0 ? 'success' : 'failure',
+          302,
+          revoked.length > 0
+            ? `IdP-initiated single logout: every session of admin user ${revoked.map((id) => `#${id}`).join(', ')} revoked`
+            : 'IdP-initiated single logout for a NameID nobody is signed in under here (answered UnknownPrincipal)',
+          { connectionId, code: revoked.length > 0 ? 'SAML_LOGOUT_REQUEST' : 'SAML_UNKNOWN_PRINCIPAL' }
+        );
+        ctx.redirect(outcome.redirectUrl ?? loginPage);
       } catch (error) {
         await refuse(ctx, 'sso-logout', error, connectionId);
       }

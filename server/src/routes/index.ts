@@ -58,6 +58,9 @@ export default {
       // never sees the request; this route stays declared so the URL is listed and any variant lands here.
       { method: 'POST', path: '/sso/:id/acs', handler: 'sso.acs', config: { auth: false } },
       { method: 'GET', path: '/sso/:id/metadata', handler: 'sso.metadata', config: { auth: false } },
+      // SAML single logout: HTTP-Redirect (GET) and HTTP-POST (body read ahead of Strapi's parser, as for the ACS).
+      { method: 'GET', path: '/sso/:id/slo', handler: 'sso.slo', config: { auth: false } },
+      { method: 'POST', path: '/sso/:id/slo', handler: 'sso.slo', config: { auth: false } },
     ],
   },
 };

@@ -16,6 +16,7 @@ import { createSignInFlow } from './flow';
 import { EMPTY_LOGIN_POLICY, loginPolicyProblem, loginPolicySchema, mayUsePassword, type LoginPolicy } from './login-policy';
 import { createRelyingParty } from './oidc/relying-party';
 import { createSecretBox, resolveEncryptionKey } from './secret-box';
+import { createSamlSingleLogout } from './saml-logout';
 import { createSamlSignIn } from './saml-sign-in';
 import { createSignIn } from './sign-in';
 import { createSsoStore } from './store';
@@ -53,6 +54,7 @@ export function createSso(
     loginTimeoutMinutes: deps.config.sso.loginTimeoutMinutes,
     log: { warn: (message) => strapi.log.warn(`[identity-bridge] ${message}`) },
   });
+  const samlLogout = createSamlSingleLogout({ connections, saml, sso, adminUsers: deps.adminUsers, loginTimeoutMinutes: deps.config.sso.loginTimeoutMinutes });
 
   const declaredPolicy = deps.config.sso.loginPolicy;
   const loginPolicy = {
@@ -123,7 +125,7 @@ export function createSso(
     if (problem) throw new Error(`sso.loginPolicy: ${problem}`);
   }
 
-  return { box, ssoStore: sso, sessions, connections, relyingParty, signIn, flow, saml, loginPolicy, guardPasswordRoute, checkDeclaredLoginPolicy };
+  return { box, ssoStore: sso, sessions, connections, relyingParty, signIn, flow, saml, samlLogout, loginPolicy, guardPasswordRoute, checkDeclaredLoginPolicy };
 }
 
 export type Sso = ReturnType<typeof createSso>;

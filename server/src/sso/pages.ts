@@ -13,11 +13,11 @@ main{background:#fff;border-radius:4px;box-shadow:0 1px 4px rgba(33,33,52,.1);pa
 h1{font-size:1.25rem;margin-top:0}a.button{display:block;margin:8px 0;padding:10px 16px;background:#4945ff;color:#fff;border-radius:4px;text-decoration:none;text-align:center}
 p.code{color:#666687;font-size:.8rem}</style></head><body><main>${body}</main></body></html>`;
 
-export function errorPage(options: { message: string; code: string; retryUrl?: string; loginUrl: string; reference?: string }): string {
+export function errorPage(options: { message: string; code: string; retryUrl?: string; loginUrl: string; reference?: string; title?: string; heading?: string }): string {
   const retry = options.retryUrl ? `<a class="button" href="${escapeHtml(options.retryUrl)}">Try again</a>` : '';
   return layout(
-    'Sign-in failed',
-    `<h1>You were not signed in</h1><p>${escapeHtml(options.message)}</p>${retry}` +
+    options.title ?? 'Sign-in failed',
+    `<h1>${escapeHtml(options.heading ?? 'You were not signed in')}</h1><p>${escapeHtml(options.message)}</p>${retry}` +
       `<p><a href="${escapeHtml(options.loginUrl)}">Back to the Strapi sign-in page</a></p>` +
       `<p class="code">Error code: ${escapeHtml(options.code)}${options.reference ? ` · reference ${escapeHtml(options.reference)}` : ''}</p>`
   );

@@ -14,7 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ClaimsOptions } from '../mapping';
 import type { ConnectionRegistry } from './connections/registry';
 import { METADATA_CACHE_KEY } from './connections/registry';
-import { acsPath, isLoopbackHttp, samlProviderKindOf, type SamlConnectionEntry } from './connections/schema';
+import { acsPath, isLoopbackHttp, samlProviderKindOf, sloPath, type SamlConnectionEntry } from './connections/schema';
 import { SsoError } from './errors';
 import { requireProtocol } from './flow';
 import type { SignInIdentity } from './identity-claims';
@@ -29,6 +29,7 @@ import {
   type IdpMetadata,
   type SamlClaims,
   type SamlLoginRequest,
+  type SamlLogoutSubject,
   type SamlServiceProvider,
 } from './saml';
 import type { SecretBox } from './secret-box';
@@ -36,6 +37,10 @@ import type { SignIn, SignInInput, SignInOutcome } from './sign-in';
 import type { SsoStore } from './store';
 
 const digest = (value: string) => createHash('sha256').update(value).digest('base64url');
+/** How a NameID is kept for single logout: a digest per connection (the NameID may be an email address). */
+export const nameIdDigest = (connectionId: string, nameId: string) => digest(JSON.stringify([connectionId, nameId]));
+/** As long as Strapi lets an admin session live (its default maxRefreshTokenLifespan, 30 days). */
+const SUBJECT_TTL_MS = 30 * 24 * 60 * 60_000;
 
 export const METADATA_MAX_BYTES = 1024 * 1024;
 export const METADATA_TIMEOUT_MS = 10_000;
@@ -46,7 +51,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ENTRA_ISSUER_TENANT = /^https:\/\/sts\.windows\.net\/([0-9a-f-]{36})\/?$/i;
 
 /** Fetched metadata as kept on the row (or in memory for declared connections). */
-interface CachedMetadata {
+export interface CachedMetadata {
   url: string;
   fetchedAt: string;
   metadata: Omit<IdpMetadata, 'validUntil'> & { validUntil?: string };
@@ -212,6 +217,8 @@ export function createSamlSignIn(parts: SamlSignInParts) {
       return download(connection, connection.idpMetadataUrl);
     },
     remember,
+    /** The IdP a connection trusts (metadata, pinned certificates): single logout builds on it too. */
+    idp: idpOf,
 
     /** SP metadata XML for the IdP administrator (needs no IdP metadata). */
     async spMetadataXml(connectionId: string, origin: string): Promise<string> {
@@ -220,6 +227,8 @@ export function createSamlSignIn(parts: SamlSignInParts) {
         return buildSpMetadata({
           spEntityId: connection.spEntityId,
           acsUrl: acsUrlOf(connection, origin),
+          // Always advertised: an IdP-initiated LogoutRequest can arrive whatever the IdP's own metadata says.
+          sloUrl: `${origin}${sloPath(connection.id)}`,
           ...(connection.nameIdFormat ? { nameIdFormat: NAMEID_FORMAT[connection.nameIdFormat] } : {}),
           ...(connection.spPrivateKey && connection.spCertificate ? { signing: { privateKey: connection.spPrivateKey, certificate: connection.spCertificate } } : {}),
         });
@@ -259,7 +268,7 @@ export function createSamlSignIn(parts: SamlSignInParts) {
       adminPath: string;
       body: { SAMLResponse?: unknown; RelayState?: unknown };
       browserBinding: string | undefined;
-    }): Promise<SignInOutcome & { returnTo: string; idpInitiated: boolean }> {
+    }): Promise<SignInOutcome & { returnTo: string; idpInitiated: boolean; logoutSubject: SamlLogoutSubject }> {
       const connection = await requireProtocol(parts.connections, input.connectionId, 'saml');
       const sp = await serviceProvider(connection, input.origin);
       let result;
@@ -292,7 +301,19 @@ export function createSamlSignIn(parts: SamlSignInParts) {
         returnTo = pending.returnTo;
       }
       const outcome = await parts.signIn.resolve(connection, samlSignInInput(connection, result.claims));
-      return { ...outcome, returnTo, idpInitiated: result.idpInitiated };
+      // For single logout: the IdP's LogoutRequest names the person by this NameID only.
+      await parts.sso.samlSubjects.remember({
+        connectionId: connection.id,
+        nameIdDigest: nameIdDigest(connection.id, result.claims.nameId),
+        adminUserId: outcome.adminUserId,
+        expiresAt: new Date(Date.now() + SUBJECT_TTL_MS),
+      });
+      const logoutSubject: SamlLogoutSubject = {
+        nameId: result.claims.nameId,
+        ...(result.claims.nameIdFormat ? { nameIdFormat: result.claims.nameIdFormat } : {}),
+        ...(result.claims.sessionIndex ? { sessionIndex: result.claims.sessionIndex } : {}),
+      };
+      return { ...outcome, returnTo, idpInitiated: result.idpInitiated, logoutSubject };
     },
   };
 }

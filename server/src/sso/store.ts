@@ -40,6 +40,7 @@ export function createSsoStore(strapi: Strapi) {
   const states = () => strapi.db.query(UID.ssoLoginState);
   const samlRequests = () => strapi.db.query(UID.ssoSamlRequest);
   const samlAssertions = () => strapi.db.query(UID.ssoSamlAssertion);
+  const samlSubjects = () => strapi.db.query(UID.ssoSamlSubject);
 
   /** InResponseTo cache: consume-once is ONE delete of the unexpired row; only the caller that removed it wins. */
   const samlRequestStore: SamlRequestStore = {
@@ -102,6 +103,19 @@ export function createSsoStore(strapi: Strapi) {
 
     saml: { requests: samlRequestStore, replays: samlReplayStore },
 
+    /** NameID (digest) → admin user, per SAML sign-in: how an IdP's LogoutRequest finds whom to sign out. */
+    samlSubjects: {
+      async remember(row: { connectionId: string; nameIdDigest: string; adminUserId: number; expiresAt: Date }) {
+        await samlSubjects().createMany({ data: [{ ...row, documentId: newDocumentId() }] });
+      },
+      /** The admin users signed in under this NameID (unexpired rows), removing every row of it. */
+      async takeAll(connectionId: string, nameIdDigest: string, now = new Date()): Promise<number[]> {
+        const rows = (await samlSubjects().findMany({ where: { connectionId, nameIdDigest, expiresAt: { $gt: now } }, select: ['adminUserId'] })) as { adminUserId: number }[];
+        await samlSubjects().deleteMany({ where: { connectionId, nameIdDigest } });
+        return [...new Set(rows.map((row) => Number(row.adminUserId)))];
+      },
+    },
+
     identities: {
       find: (issuer: string, subject: string) =>
         identities().findOne({ where: { issuer, subject }, select: IDENTITY_FIELDS }) as Promise<SsoIdentityRecord | null>,
@@ -142,10 +156,10 @@ export function createSsoStore(strapi: Strapi) {
         const deleted = (await states().deleteMany({ where: { stateDigest } })) as { count: number };
         return deleted.count === 1 ? row : null;
       },
-      /** Expired sign-ins in progress, and expired SAML request and assertion ids (the state-pruning sweep). */
+      /** Expired sign-ins in progress, SAML request and assertion ids, and signed-in NameIDs (the state-pruning sweep). */
       async prune(now = new Date()): Promise<number> {
         let removed = 0;
-        for (const table of [states(), samlRequests(), samlAssertions()]) {
+        for (const table of [states(), samlRequests(), samlAssertions(), samlSubjects()]) {
           const result = (await table.deleteMany({ where: { expiresAt: { $lt: now } } })) as { count: number };
           removed += result.count;
         }

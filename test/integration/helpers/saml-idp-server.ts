@@ -10,6 +10,9 @@
  * Entra-shaped attributes (objectidentifier, tenantid, groups, role, emailaddress, givenname, surname; issuer
  * `https://sts.windows.net/{tenant}/`) or an Okta-shaped variant (persistent NameID, email/firstName/lastName/groups).
  * `next` changes the next response only: fields (audience, destination…), SHA-1, unsigned, a DTD.
+ * Single logout: `GET /sso/logout?SAMLRequest=…` (the SLO endpoint its metadata lists, HTTP-Redirect) reads the SP's
+ * LogoutRequest (kept in `logoutRequests`) and redirects back to the SP's SLO endpoint with a LogoutResponse;
+ * `logoutRequest()` builds an IdP-initiated LogoutRequest for an account (signed unless told otherwise).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import * as samlify from 'samlify';
 import { ENTRA_CLAIM } from '../../../server/src/sso/saml';
 import { generateTestKeyPair } from '../../unit/sso/saml/helpers/certificates';
-import { RSA_SHA1, TestIdp, decode, encode, type ResponseFields } from '../../unit/sso/saml/helpers/saml-idp';
+import { RSA_SHA1, TestIdp, decode, encode, type LogoutRequestFields, type ResponseFields, type SentLogoutMessage } from '../../unit/sso/saml/helpers/saml-idp';
 
 export interface SamlAccount {
   login: string;
@@ -56,6 +59,10 @@ export class SamlIdpServer {
   defaultLogin = 'alice';
   /** The id of the last AuthnRequest the IdP read. */
   lastRequestId: string | null = null;
+  /** Every LogoutRequest an SP sent to the SLO endpoint, as the IdP read it. */
+  readonly logoutRequests: { id: string; nameId: string; sessionIndex?: string; issuer: string; signed: boolean }[] = [];
+  /** The status the next LogoutResponse carries (default Success); consumed by the next logout. */
+  nextLogoutStatus: string | null = null;
 
   private constructor(
     readonly origin: string,
@@ -127,6 +134,25 @@ export class SamlIdpServer {
     return response;
   }
 
+  /** The NameID this IdP puts in an account's assertions (and therefore in its LogoutRequests). */
+  nameIdOf(login: string): { nameId: string; nameIdFormat: string } {
+    const account = this.accounts.get(login);
+    if (!account) throw new Error(`unknown account ${login}`);
+    const subject = this.subjectOf(account);
+    return { nameId: subject.nameId!, nameIdFormat: subject.nameIdFormat! };
+  }
+
+  /** An IdP-initiated LogoutRequest for `login` to the SP (signed unless `sign: false`; fields override the defaults). */
+  logoutRequest(spEntityId: string, login: string, options: { binding?: 'redirect' | 'post'; sign?: boolean; fields?: Partial<LogoutRequestFields>; relayState?: string } = {}): SentLogoutMessage & { id: string } {
+    const spMetadataXml = this.sps.get(spEntityId);
+    if (!spMetadataXml) throw new Error(`unknown SP ${spEntityId}`);
+    return this.idp.logoutRequest(spMetadataXml, { ...this.nameIdOf(login), ...options.fields }, {
+      ...(options.binding ? { binding: options.binding } : {}),
+      ...(options.sign === false ? { sign: false } : {}),
+      ...(options.relayState ? { relayState: options.relayState } : {}),
+    });
+  }
+
   private subjectOf(account: SamlAccount): Partial<ResponseFields> {
     if (this.flavor === 'okta') {
       return {
@@ -188,6 +214,34 @@ export class SamlIdpServer {
       const samlResponse = await this.respond(read.issuer, login, read.id);
       const relayState = url.searchParams.get('RelayState');
       this.answerForm(response, read.acsUrl, { SAMLResponse: samlResponse, ...(relayState ? { RelayState: relayState } : {}) });
+      return;
+    }
+    if (url.pathname === '/sso/logout' && url.searchParams.has('SAMLRequest')) {
+      let read: { id: string; nameId: string; sessionIndex?: string; issuer: string; signed: boolean } | null = null;
+      let spMetadataXml: string | null = null;
+      for (const metadata of this.sps.values()) {
+        try {
+          read = await this.idp.readLogoutRequest(metadata, url.href);
+          spMetadataXml = metadata;
+          if (this.sps.has(read.issuer)) break;
+        } catch {
+          read = null;
+        }
+      }
+      if (!read || !spMetadataXml || !this.sps.has(read.issuer)) {
+        response.statusCode = 400;
+        response.end('unknown service provider');
+        return;
+      }
+      this.logoutRequests.push(read);
+      const status = this.nextLogoutStatus;
+      this.nextLogoutStatus = null;
+      const answer = this.idp.logoutResponse(this.sps.get(read.issuer)!, { inResponseTo: read.id, ...(status ? { statusCode: status } : {}) }, {
+        ...(url.searchParams.get('RelayState') ? { relayState: url.searchParams.get('RelayState')! } : {}),
+      }) as { url: string };
+      response.statusCode = 302;
+      response.setHeader('location', answer.url);
+      response.end();
       return;
     }
     if (url.pathname === '/idp-initiated') {

@@ -117,7 +117,8 @@ export const oidcConnectionUpdateSchema = z
  * - `allowedTenants`: Entra only — tenant ids whose tenantid claim is accepted (default: the entity ID's tenant);
  * - `groupsClaim`, `groupsClaimValues`, `rolesClaim`, `userTypeClaim`: SAML attribute names for the mapping rules
  *   (default: Entra's/Okta's usual `groups` and `role(s)` attributes, read as `groups` / `roles`);
- * - `spPrivateKey` + `spCertificate`: sign AuthnRequests (optional; the key is encrypted at rest);
+ * - `spPrivateKey` + `spCertificate`: sign AuthnRequests and single logout messages (optional; the key is encrypted
+ *   at rest). Okta's Single Logout requires signed LogoutRequests: without these, SP-initiated SLO to Okta fails there;
  * - `metadataRefreshHours`: how long fetched metadata is used before it is fetched again (default 24).
  */
 const metadataUrl = z
@@ -227,3 +228,4 @@ export const logoutPath = (id: string) => `/api/sso/${id}/logout`;
 export const acsPath = (id: string) => `/api/sso/${id}/acs`;
 export const metadataPath = (id: string) => `/api/sso/${id}/metadata`;
 export { refineConnection };
+export const sloPath = (id: string) => `/api/sso/${id}/slo`;

@@ -42,6 +42,12 @@ export type SamlErrorCode =
   | 'SAML_IN_RESPONSE_TO_UNKNOWN'
   | 'SAML_IDP_INITIATED_NOT_ALLOWED'
   | 'SAML_ASSERTION_REPLAYED'
+  // Single logout (LogoutRequest / LogoutResponse at the SP's SLO endpoint).
+  | 'SAML_NOT_A_LOGOUT_MESSAGE'
+  | 'SAML_LOGOUT_REQUEST_NOT_SIGNED'
+  | 'SAML_LOGOUT_REQUEST_EXPIRED'
+  | 'SAML_LOGOUT_REQUEST_REPLAYED'
+  | 'SAML_SLO_UNAVAILABLE'
   // node-saml refused for a reason none of our own guards recognised first.
   | 'SAML_VALIDATION_FAILED';
 

@@ -21,3 +21,12 @@ export {
   type SamlServiceProviderOptions,
   type SamlStores,
 } from './service-provider';
+export {
+  createSamlLogout,
+  LOGOUT_REQUEST_MAX_AGE_MS,
+  type SamlLogout,
+  type SamlLogoutOptions,
+  type SamlLogoutSubject,
+  type SloMessage,
+} from './logout';
+export type { ReceivedLogoutRequest, ReceivedLogoutResponse } from './logout-messages';

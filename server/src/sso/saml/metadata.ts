@@ -25,6 +25,10 @@ export interface IdpMetadata {
   ssoBinding: SsoBinding;
   /** Single logout endpoint, HTTP-Redirect preferred, when the IdP offers one. */
   sloUrl?: string;
+  /** The binding of `sloUrl`. The SP sends LogoutRequests over HTTP-Redirect only. */
+  sloBinding?: SsoBinding;
+  /** The SingleLogoutService's ResponseLocation, when the IdP takes LogoutResponses at another URL. */
+  sloResponseUrl?: string;
   /** PEM certificates the IdP signs with (current and, during a rollover, next). Deduplicated, in document order. */
   certificates: string[];
   /** NameID formats the IdP declares, informational. */
@@ -110,7 +114,14 @@ export function parseIdpMetadata(xml: string, options: ParseIdpMetadataOptions =
   if (!ssoUrl) {
     throw new SamlError('SAML_METADATA_INVALID', 'The IdP offers no SingleSignOnService with the HTTP-Redirect or HTTP-POST binding');
   }
-  const sloUrl = endpoint('SingleLogoutService', SAML_BINDING.redirect) ?? endpoint('SingleLogoutService', SAML_BINDING.post);
+  const redirectSlo = endpoint('SingleLogoutService', SAML_BINDING.redirect);
+  const sloUrl = redirectSlo ?? endpoint('SingleLogoutService', SAML_BINDING.post);
+  const sloBinding: SsoBinding = redirectSlo !== undefined ? 'HTTP-Redirect' : 'HTTP-POST';
+  const sloElement = childElements(idpDescriptor, NS.metadata, 'SingleLogoutService').find(
+    (el) => el.getAttribute('Binding') === (sloBinding === 'HTTP-Redirect' ? SAML_BINDING.redirect : SAML_BINDING.post),
+  );
+  const responseLocation = attribute(sloElement, 'ResponseLocation');
+  const sloResponseUrl = responseLocation === undefined ? undefined : checkEndpointUrl(responseLocation, 'SingleLogoutService ResponseLocation', options.allowLoopbackHttp === true);
 
   const certificates: string[] = [];
   for (const keyDescriptor of childElements(idpDescriptor, NS.metadata, 'KeyDescriptor')) {
@@ -134,7 +145,7 @@ export function parseIdpMetadata(xml: string, options: ParseIdpMetadataOptions =
     entityId,
     ssoUrl,
     ssoBinding: ssoUrl === redirectSso ? 'HTTP-Redirect' : 'HTTP-POST',
-    ...(sloUrl ? { sloUrl } : {}),
+    ...(sloUrl ? { sloUrl, sloBinding, ...(sloResponseUrl ? { sloResponseUrl } : {}) } : {}),
     certificates,
     nameIdFormats,
     ...(validUntil ? { validUntil } : {}),
@@ -184,7 +195,7 @@ export const NAMEID_FORMAT = {
  * the assertion when the SP asks for it here.
  */
 export function buildSpMetadata(options: SpMetadataOptions): string {
-  return generateServiceProviderMetadata({
+  const xml = generateServiceProviderMetadata({
     issuer: options.spEntityId,
     callbackUrl: options.acsUrl,
     identifierFormat: options.nameIdFormat ?? NAMEID_FORMAT.unspecified,
@@ -193,6 +204,11 @@ export function buildSpMetadata(options: SpMetadataOptions): string {
     // node-saml publishes the certificate (and AuthnRequestsSigned="true") only when it also has the key.
     ...(options.signing ? { privateKey: options.signing.privateKey, publicCerts: certificateToPem(options.signing.certificate) } : {}),
   });
+  if (!options.sloUrl) return xml;
+  // node-saml advertises the SLO endpoint with the HTTP-POST binding only; ours takes HTTP-Redirect too (Entra and
+  // Okta send LogoutRequests and LogoutResponses by redirect), so say so, Redirect first.
+  const postSlo = /<SingleLogoutService Binding="urn:oasis:names:tc:SAML:2\.0:bindings:HTTP-POST" Location="([^"]*)"\/>/;
+  return xml.replace(postSlo, (element, location: string) => `<SingleLogoutService Binding="${SAML_BINDING.redirect}" Location="${location}"/>${element}`);
 }
 
 function checkEndpointUrl(location: string, what: string, allowLoopbackHttp: boolean): string {

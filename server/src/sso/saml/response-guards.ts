@@ -143,7 +143,7 @@ function checkStatus(response: Element): void {
   );
 }
 
-function checkUniqueIds(document: Document): void {
+export function checkUniqueIds(document: Document): void {
   const seen = new Set<string>();
   const all = document.getElementsByTagName('*');
   for (let index = 0; index < all.length; index += 1) {
@@ -157,7 +157,7 @@ function checkUniqueIds(document: Document): void {
 }
 
 /** Exactly one direct-child ds:Signature whose single Reference points at the element's own ID. */
-function hasEnvelopedSignature(element: Element, id: string): boolean {
+export function hasEnvelopedSignature(element: Element, id: string): boolean {
   const signatures = childElements(element, NS.dsig, 'Signature');
   if (signatures.length !== 1) return false;
   const signedInfo = childElements(signatures[0]!, NS.dsig, 'SignedInfo')[0];
@@ -326,7 +326,7 @@ export function checkAssertion(assertion: Element, expected: ResponseExpectation
  * SAML instants are xs:dateTime in UTC. Entra writes seven fractional digits (`…:43.0796296Z`); we keep
  * milliseconds so every engine parses the value the same way.
  */
-function parseInstant(raw: string | null, what: string): number {
+export function parseInstant(raw: string | null, what: string): number {
   const match = raw ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/.exec(raw) : null;
   const parsed = match ? Date.parse(`${match[1]}.${(match[2] ?? '0').padEnd(3, '0').slice(0, 3)}Z`) : Number.NaN;
   if (Number.isNaN(parsed)) {
@@ -335,6 +335,6 @@ function parseInstant(raw: string | null, what: string): number {
   return parsed;
 }
 
-function optionalInstant(raw: string | null, what: string): number | undefined {
+export function optionalInstant(raw: string | null, what: string): number | undefined {
   return raw === null || raw === '' ? undefined : parseInstant(raw, what);
 }

@@ -47,6 +47,7 @@ describe('parseIdpMetadata', () => {
       ssoUrl: `https://login.microsoftonline.com/${TENANT}/saml2`,
       ssoBinding: 'HTTP-Redirect',
       sloUrl: `https://login.microsoftonline.com/${TENANT}/saml2`,
+      sloBinding: 'HTTP-Redirect',
       certificates: [current.certificatePem, next.certificatePem],
       nameIdFormats: [],
     });

@@ -4,7 +4,7 @@
  * to samlify through `customTagReplacement`; samlify then signs the Assertion (because our SP metadata says
  * WantAssertionsSigned) and, when asked, the Response too.
  */
-import { randomBytes } from 'node:crypto';
+import { createVerify, randomBytes } from 'node:crypto';
 import * as samlify from 'samlify';
 import { generateTestKeyPair, type TestKeyPair } from './certificates';
 
@@ -84,6 +84,54 @@ export function renderResponse(fields: ResponseFields): string {
     `</saml:Assertion></samlp:Response>`
   );
 }
+
+/** What an IdP-initiated LogoutRequest says; `null` leaves an optional attribute out. */
+export interface LogoutRequestFields {
+  id: string;
+  issueInstant: Date;
+  destination: string | null;
+  issuer: string | null;
+  notOnOrAfter: Date | null;
+  nameId: string;
+  nameIdFormat: string;
+  sessionIndex: string | null;
+}
+
+export interface LogoutResponseFields {
+  id: string;
+  issueInstant: Date;
+  destination: string | null;
+  issuer: string | null;
+  inResponseTo: string | null;
+  statusCode: string;
+}
+
+export function renderLogoutRequest(fields: LogoutRequestFields): string {
+  const attr = (name: string, value: string | null): string => (value === null ? '' : ` ${name}="${escapeXml(value)}"`);
+  return (
+    `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"` +
+    ` ID="${fields.id}" Version="2.0" IssueInstant="${instant(fields.issueInstant)}"` +
+    `${attr('Destination', fields.destination)}${attr('NotOnOrAfter', fields.notOnOrAfter && instant(fields.notOnOrAfter))}>` +
+    (fields.issuer === null ? '' : `<saml:Issuer>${escapeXml(fields.issuer)}</saml:Issuer>`) +
+    `<saml:NameID Format="${fields.nameIdFormat}">${escapeXml(fields.nameId)}</saml:NameID>` +
+    (fields.sessionIndex === null ? '' : `<samlp:SessionIndex>${escapeXml(fields.sessionIndex)}</samlp:SessionIndex>`) +
+    `</samlp:LogoutRequest>`
+  );
+}
+
+export function renderLogoutResponse(fields: LogoutResponseFields): string {
+  const attr = (name: string, value: string | null): string => (value === null ? '' : ` ${name}="${escapeXml(value)}"`);
+  return (
+    `<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"` +
+    ` ID="${fields.id}" Version="2.0" IssueInstant="${instant(fields.issueInstant)}"` +
+    `${attr('Destination', fields.destination)}${attr('InResponseTo', fields.inResponseTo)}>` +
+    (fields.issuer === null ? '' : `<saml:Issuer>${escapeXml(fields.issuer)}</saml:Issuer>`) +
+    `<samlp:Status><samlp:StatusCode Value="${fields.statusCode}"/></samlp:Status></samlp:LogoutResponse>`
+  );
+}
+
+/** A logout message as the IdP sends it: a redirect URL (HTTP-Redirect) or form fields (HTTP-POST). */
+export type SentLogoutMessage = { binding: 'redirect'; url: string } | { binding: 'post'; fields: Record<string, string> };
 
 export class TestIdp {
   readonly entityId: string;
@@ -165,6 +213,69 @@ export class TestIdp {
     });
     return result.context;
   }
+
+  /**
+   * Reads the SP's LogoutRequest from its redirect URL exactly as an IdP would. With `spCertificatePem` the query
+   * signature must verify with it (as Okta insists), checked over the octets as sent (SAML bindings §3.4.4.1).
+   */
+  async readLogoutRequest(spMetadataXml: string, redirectUrl: string, options: { spCertificatePem?: string } = {}): Promise<{ id: string; nameId: string; sessionIndex?: string; issuer: string; signed: boolean }> {
+    const sp = samlify.ServiceProvider({ metadata: spMetadataXml });
+    const url = new URL(redirectUrl);
+    const query = Object.fromEntries(url.searchParams.entries());
+    if (options.spCertificatePem) {
+      const parts = url.search.slice(1).split('&');
+      const octets = ['SAMLRequest', 'RelayState', 'SigAlg'].map((name) => parts.find((part) => part.startsWith(`${name}=`))).filter(Boolean).join('&');
+      if (query.SigAlg !== RSA_SHA256 || !query.Signature) throw new Error('the LogoutRequest is not signed with RSA-SHA256');
+      if (!createVerify('RSA-SHA256').update(octets).verify(options.spCertificatePem, Buffer.from(query.Signature, 'base64'))) throw new Error('the LogoutRequest signature does not verify');
+    }
+    const result = await this.idp.parseLogoutRequest(sp, 'redirect', { query, octetString: url.search.slice(1) });
+    const extract = result.extract as { request: { id: string }; nameID: string; sessionIndex?: string; issuer: string };
+    return { id: extract.request.id, nameId: extract.nameID, ...(extract.sessionIndex ? { sessionIndex: extract.sessionIndex } : {}), issuer: extract.issuer, signed: query.Signature !== undefined };
+  }
+
+  /**
+   * An IdP-initiated LogoutRequest for the SP, signed (samlify: query signature for redirect, enveloped for POST)
+   * unless `sign: false`. Defaults: valid, Destination = the SP's SLO endpoint, 5 minutes NotOnOrAfter.
+   */
+  logoutRequest(spMetadataXml: string, fields: Partial<LogoutRequestFields> & { nameId: string }, options: { binding?: 'redirect' | 'post'; sign?: boolean; relayState?: string } = {}): SentLogoutMessage & { id: string } {
+    const binding = options.binding ?? 'redirect';
+    const sp = samlify.ServiceProvider({ metadata: spMetadataXml, wantLogoutRequestSigned: options.sign !== false });
+    const now = Date.now();
+    const complete: LogoutRequestFields = {
+      id: newId(),
+      issueInstant: new Date(now),
+      destination: sp.entityMeta.getSingleLogoutService(binding) as string,
+      issuer: this.entityId,
+      notOnOrAfter: new Date(now + 5 * 60_000),
+      nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+      sessionIndex: newId(),
+      ...fields,
+    };
+    const xml = renderLogoutRequest(complete);
+    const built = this.idp.createLogoutRequest(sp, binding, { logoutNameID: complete.nameId }, options.relayState ?? '', () => ({ id: complete.id, context: xml })) as { context: string; relayState?: string };
+    if (binding === 'redirect') return { binding, url: built.context, id: complete.id };
+    return { binding, fields: { SAMLRequest: built.context, ...(options.relayState ? { RelayState: options.relayState } : {}) }, id: complete.id };
+  }
+
+  /** The IdP's LogoutResponse to the SP's LogoutRequest `inResponseTo` (unsigned unless `sign`, as Entra sends them). */
+  logoutResponse(spMetadataXml: string, fields: Partial<LogoutResponseFields> & { inResponseTo: string | null }, options: { binding?: 'redirect' | 'post'; sign?: boolean; relayState?: string } = {}): SentLogoutMessage {
+    const binding = options.binding ?? 'redirect';
+    const sp = samlify.ServiceProvider({ metadata: spMetadataXml, wantLogoutResponseSigned: options.sign === true });
+    const complete: LogoutResponseFields = {
+      id: newId(),
+      issueInstant: new Date(),
+      destination: sp.entityMeta.getSingleLogoutService(binding) as string,
+      issuer: this.entityId,
+      statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Success',
+      ...fields,
+    };
+    const xml = renderLogoutResponse(complete);
+    const requestInfo = { extract: { request: { id: complete.inResponseTo ?? '' } } };
+    const built = this.idp.createLogoutResponse(sp, requestInfo as never, binding, options.relayState ?? '', () => ({ id: complete.id, context: xml })) as { context: string };
+    if (binding === 'redirect') return { binding, url: built.context };
+    return { binding, fields: { SAMLResponse: built.context, ...(options.relayState ? { RelayState: options.relayState } : {}) } };
+  }
+
 }
 
 export const decode = (samlResponse: string): string => Buffer.from(samlResponse, 'base64').toString('utf8');
