@@ -33,10 +33,11 @@ export interface BootOptions {
   adminPanel?: boolean;
 }
 
-async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/** A throwaway database on the PostgreSQL test server (`IDENTITY_BRIDGE_TEST_PG_URL`), dropped by `drop()`. */
+export async function freshPostgresDatabase(prefix = 'ib_test'): Promise<{ url: string; drop(): Promise<void> }> {
   const serverUrl = process.env.IDENTITY_BRIDGE_TEST_PG_URL;
   if (!serverUrl) throw new Error('DATABASE_CLIENT=postgres needs IDENTITY_BRIDGE_TEST_PG_URL (npm test sets it)');
-  const name = `ib_test_${randomBytes(6).toString('hex')}`;
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);

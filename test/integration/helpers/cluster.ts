@@ -6,12 +6,10 @@
  * Instances boot one after another: the first creates the schema, so two schema syncs never race.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
-import { DEFAULT_TEST_TOKEN } from './app';
+import { DEFAULT_TEST_TOKEN, freshPostgresDatabase } from './app';
 
 export interface Instance {
   origin: string;
@@ -48,32 +46,14 @@ function spawnInstance(env: NodeJS.ProcessEnv, port: number): Promise<{ child: C
   });
 }
 
-async function createDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `ib_cluster_${randomBytes(6).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
 export async function startCluster(options: { size?: number; pluginConfig?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<Cluster> {
-  const serverUrl = process.env.IDENTITY_BRIDGE_TEST_PG_URL;
-  if (!serverUrl) throw new Error('a cluster needs PostgreSQL: set DATABASE_CLIENT=postgres and IDENTITY_BRIDGE_TEST_PG_URL (npm test does)');
+  if (!process.env.IDENTITY_BRIDGE_TEST_PG_URL) {
+    throw new Error('a cluster needs PostgreSQL: set DATABASE_CLIENT=postgres and IDENTITY_BRIDGE_TEST_PG_URL (npm test does)');
+  }
   const workDir = mkdtempSync(join(tmpdir(), 'ib-cluster-'));
   const configFile = join(workDir, 'identity-bridge.json');
   writeFileSync(configFile, JSON.stringify({ tokens: [{ name: 'Test token', secret: DEFAULT_TEST_TOKEN }], ...options.pluginConfig }));
-  const database = await createDatabase(serverUrl);
+  const database = await freshPostgresDatabase('ib_cluster');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_CLIENT: 'postgres',
