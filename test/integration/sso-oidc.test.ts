@@ -11,14 +11,13 @@ import { bootApp, type TestApp } from './helpers/app';
 import { request, scimClient } from './helpers/http';
 import { adminUserByEmail, createSuperAdmin } from './helpers/admin';
 import { TestBrowser } from './helpers/oidc-browser';
+import { EDITORS_GROUP, expectNoSession, ssoFixtures, TENANT } from './helpers/sso-fixtures';
 import { DEPARTMENT_CLAIM, startOidcProvider, type TestAccount, type TestOidcProvider } from './helpers/oidc-provider';
 import { base64url, genuineClaims, signGenuine, startEvilProvider, type EvilProvider } from './helpers/oidc-evil-provider';
 
-const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const FOREIGN_TENANT = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
 const CLIENT_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const CLIENT_SECRET = 'test-client-secret-with-enough-entropy';
-const EDITORS_GROUP = '5b9a1c2d-0000-4000-8000-00000000ed17';
 const DEPARTMENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department';
 
 let app: TestApp;
@@ -26,10 +25,7 @@ let idp: TestOidcProvider;
 let evil: EvilProvider;
 let ownerToken: string;
 
-const adminApi = (method: string, path: string, body?: unknown) =>
-  request(method, `${app.origin}/identity-bridge${path}`, body, { headers: { authorization: `Bearer ${ownerToken}` }, contentType: 'application/json' });
-
-const roleCodes = async (email: string) => ((await adminUserByEmail(app, email))?.roles ?? []).map((role: { code: string }) => role.code).sort();
+const { adminApi, roleCodes, isAdminLanding, expectLanded, me } = ssoFixtures(() => ({ app, ownerToken }));
 
 const account = (login: string, extra: Partial<TestAccount> = {}): TestAccount => ({
   login,
@@ -54,8 +50,6 @@ const connection = (id: string, issuer: string, extra: Record<string, unknown> =
   ...extra,
 });
 
-const isAdminLanding = (location: URL) => location.origin === app.origin && location.pathname.startsWith('/admin');
-
 /** Runs a sign-in in a (new) browser, stopping at the redirect into the admin panel. */
 async function signIn(connectionId: string, login: string, options: { returnTo?: string; browser?: TestBrowser } = {}) {
   const browser = options.browser ?? new TestBrowser();
@@ -63,25 +57,6 @@ async function signIn(connectionId: string, login: string, options: { returnTo?:
   const result = await browser.navigate(`${app.origin}/api/sso/${connectionId}/login?${query}`, { stopAt: isAdminLanding });
   return { browser, ...result, landed: result.status === 302 && isAdminLanding(new URL(result.url)) };
 }
-
-/** Fails with what the refusal page and the provisioning log said, so a broken flow explains itself. */
-async function expectLanded(result: { landed: boolean; status: number; text: string; url: string }) {
-  if (result.landed) return;
-  const code = /Error code: ([A-Z_]+)/.exec(result.text)?.[1];
-  const events = await adminApi('GET', '/events?outcome=failure&pageSize=1');
-  throw new Error(`sign-in did not land: ${result.status} ${result.url} ${code ?? result.text.slice(0, 300)} — ${events.body?.results?.[0]?.detail ?? ''}`);
-}
-
-/** No Strapi session cookie came back on any hop, and the browser holds none. */
-function expectNoSession(browser: TestBrowser, hops: { setCookies: string[] }[]) {
-  const sessionCookies = hops.flatMap((hop) => hop.setCookies).filter((header) => /^(strapi_admin_refresh|jwtToken)=[^;]+/.test(header));
-  expect(sessionCookies).toEqual([]);
-  expect(browser.cookie('strapi_admin_refresh')).toBeUndefined();
-  expect(browser.cookie('jwtToken')).toBeUndefined();
-}
-
-const me = (browser: TestBrowser) =>
-  request('GET', `${app.origin}/admin/users/me`, undefined, { headers: { authorization: `Bearer ${browser.cookie('jwtToken')?.value ?? ''}` } });
 
 beforeAll(async () => {
   app = await bootApp({

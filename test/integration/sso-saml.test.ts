@@ -8,13 +8,12 @@ import { bootApp, type TestApp } from './helpers/app';
 import { request } from './helpers/http';
 import { adminUserByEmail, createSuperAdmin } from './helpers/admin';
 import { TestBrowser } from './helpers/oidc-browser';
+import { EDITORS_GROUP, expectNoSession, ssoFixtures, TENANT } from './helpers/sso-fixtures';
 import { createSsoStore } from '../../server/src/sso/store';
 import { inflateRawSync } from 'node:zlib';
 import { SamlIdpServer, newObjectId, readAutoPostForm, type AutoPostForm, type SamlAccount } from './helpers/saml-idp-server';
 import type { SentLogoutMessage } from '../unit/sso/saml/helpers/saml-idp';
 
-const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
-const EDITORS_GROUP = '5b9a1c2d-0000-4000-8000-00000000ed17';
 const SP = (id: string) => `https://cms.example.test/sso/${id}`;
 
 let app: TestApp;
@@ -22,10 +21,7 @@ let entra: SamlIdpServer;
 let okta: SamlIdpServer;
 let ownerToken: string;
 
-const adminApi = (method: string, path: string, body?: unknown) =>
-  request(method, `${app.origin}/identity-bridge${path}`, body, { headers: { authorization: `Bearer ${ownerToken}` }, contentType: 'application/json' });
-
-const roleCodes = async (email: string) => ((await adminUserByEmail(app, email))?.roles ?? []).map((role: { code: string }) => role.code).sort();
+const { adminApi, roleCodes, isAdminLanding, expectLanded, me } = ssoFixtures(() => ({ app, ownerToken }));
 
 const account = (login: string, extra: Partial<SamlAccount> = {}): SamlAccount => ({
   login,
@@ -47,7 +43,6 @@ const samlConnection = (id: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-const isAdminLanding = (location: URL) => location.origin === app.origin && location.pathname.startsWith('/admin');
 const formBody = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
 interface Outcome {
@@ -94,20 +89,6 @@ async function idpInitiatedForm(spEntityId: string, login: string, relayState?: 
   return readAutoPostForm(await reply.text());
 }
 
-async function expectLanded(result: { landed: boolean; status: number; text: string; url: string }) {
-  if (result.landed) return;
-  const code = /Error code: ([A-Z0-9_]+)/.exec(result.text)?.[1];
-  const events = await adminApi('GET', '/events?outcome=failure&pageSize=1');
-  throw new Error(`sign-in did not land: ${result.status} ${result.url} ${code ?? result.text.slice(0, 300)} — ${events.body?.results?.[0]?.detail ?? ''}`);
-}
-
-function expectNoSession(browser: TestBrowser, hops: { setCookies: string[] }[]) {
-  const sessionCookies = hops.flatMap((hop) => hop.setCookies).filter((header) => /^(strapi_admin_refresh|jwtToken)=[^;]+/.test(header));
-  expect(sessionCookies).toEqual([]);
-  expect(browser.cookie('strapi_admin_refresh')).toBeUndefined();
-  expect(browser.cookie('jwtToken')).toBeUndefined();
-}
-
 async function expectRefused(result: Outcome, code: string | RegExp, status?: number) {
   expect(result.landed).toBe(false);
   expect(result.status).toBeGreaterThanOrEqual(400);
@@ -127,9 +108,6 @@ function withBindingOf(browser: TestBrowser): TestBrowser {
   expect(copy.cookie('ib_sso_saml_browser')).toBeDefined();
   return copy;
 }
-
-const me = (browser: TestBrowser) =>
-  request('GET', `${app.origin}/admin/users/me`, undefined, { headers: { authorization: `Bearer ${browser.cookie('jwtToken')?.value ?? ''}` } });
 
 beforeAll(async () => {
   entra = await SamlIdpServer.start({

@@ -175,6 +175,53 @@ export default ({ strapi }: { strapi: Strapi }) => {
     ctx.body = postFormPage({ action: request.postUrl, fields: request.postFields, nonce });
   }
 
+  /**
+   * A browser route under /api/sso/:id: `work` gets the (well-formed) connection id; any refusal, a malformed id
+   * included, becomes the refusal page and a log entry for `operation`.
+   */
+  async function browserRoute(ctx: Context, operation: string, work: (connectionId: string) => Promise<void>) {
+    let connectionId: string | undefined;
+    try {
+      connectionId = connectionIdOf(ctx);
+      await work(connectionId);
+    } catch (error) {
+      await refuse(ctx, operation, error, connectionId);
+    }
+  }
+
+  /** The urlencoded body sso/acs-body.ts read ahead of Strapi's body parser; its refusal (too large, wrong type) is thrown. */
+  function readBody(ctx: Context): Record<string, unknown> {
+    const refusal = (ctx.state as Record<symbol, unknown>)[ACS_BODY_REFUSAL];
+    if (refusal) throw refusal;
+    return ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown>;
+  }
+
+  /** Starts the admin session of a verified sign-in and keeps its handle (sealed) for logout under /api/sso. */
+  async function startSession(ctx: Context, adminUserId: number) {
+    let handle: AdminSessionHandle;
+    try {
+      handle = await context().sso.sessions.start(ctx, adminUserId);
+    } catch (error) {
+      throw new SsoError('SSO_SESSION_FAILED', `session creation failed: ${(error as Error).message}`);
+    }
+    ctx.cookies.set(SESSION_COOKIE, context().sso.box.seal(JSON.stringify(handle), 'sso-session-handle'), ssoCookie(ctx, SESSION_COOKIE_MS));
+    context().access.forget(adminUserId);
+  }
+
+  /** Logs a completed sign-in and sends the person on to where they were going in the admin panel. */
+  async function signedIn(ctx: Context, connectionId: string, outcome: { adminUserId: number; email: string | null; returnTo: string; notes: string[] }, via: string[] = []) {
+    await record(ctx, 'sso-login', 'success', 302, [`admin user #${outcome.adminUserId}`, ...via, ...outcome.notes].join('; '), {
+      connectionId,
+      name: outcome.email,
+    });
+    noStore(ctx);
+    ctx.redirect(`${adminOrigin()}${outcome.returnTo}`);
+  }
+
+  const clearCookie = (ctx: Context, name: string) => ctx.cookies.set(name, '', { ...ssoCookie(ctx, 0), expires: new Date(0) });
+  /** The admin login page, on the admin panel's origin. */
+  const loginPageOf = (ctx: Context) => `${adminOrigin() || originOf(ctx)}${adminPath()}/auth/login`;
+
   const hint = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 && value.length <= 256 ? value : undefined);
 
   return {
@@ -192,9 +239,7 @@ export default ({ strapi }: { strapi: Strapi }) => {
     },
 
     async login(ctx: Context) {
-      let connectionId: string | undefined;
-      try {
-        connectionId = connectionIdOf(ctx);
+      await browserRoute(ctx, 'sso-login-start', async (connectionId) => {
         const connection = await context().sso.connections.require(connectionId);
         if (connection.type === 'saml') return await samlLogin(ctx, connectionId);
         const binding = ctx.cookies.get(BROWSER_COOKIE) || newBrowserBinding();
@@ -210,42 +255,24 @@ export default ({ strapi }: { strapi: Strapi }) => {
         ctx.cookies.set(BROWSER_COOKIE, binding, ssoCookie(ctx, context().config.sso.loginTimeoutMinutes * 60_000));
         noStore(ctx);
         ctx.redirect(url.href);
-      } catch (error) {
-        await refuse(ctx, 'sso-login-start', error, connectionId);
-      }
+      });
     },
 
     async callback(ctx: Context) {
-      let connectionId: string | undefined;
-      try {
-        connectionId = connectionIdOf(ctx);
+      await browserRoute(ctx, 'sso-login', async (connectionId) => {
         const outcome = await context().sso.flow.finish({
           connectionId,
           origin: originOf(ctx),
           query: new URLSearchParams(ctx.querystring),
           browserBinding: ctx.cookies.get(BROWSER_COOKIE),
         });
-        let handle: AdminSessionHandle;
-        try {
-          handle = await context().sso.sessions.start(ctx, outcome.adminUserId);
-        } catch (error) {
-          throw new SsoError('SSO_SESSION_FAILED', `session creation failed: ${(error as Error).message}`);
-        }
-        ctx.cookies.set(SESSION_COOKIE, context().sso.box.seal(JSON.stringify(handle), 'sso-session-handle'), ssoCookie(ctx, SESSION_COOKIE_MS));
-        context().access.forget(outcome.adminUserId);
+        await startSession(ctx, outcome.adminUserId);
         if (outcome.idToken.length <= MAX_ID_TOKEN_COOKIE) {
           const sealed = context().sso.box.seal(outcome.idToken, 'id-token-hint');
           ctx.cookies.set(ID_TOKEN_COOKIE, sealed, ssoCookie(ctx, 24 * 60 * 60_000));
         }
-        await record(ctx, 'sso-login', 'success', 302, [`admin user #${outcome.adminUserId}`, ...outcome.notes].join('; '), {
-          connectionId,
-          name: outcome.email,
-        });
-        noStore(ctx);
-        ctx.redirect(`${adminOrigin()}${outcome.returnTo}`);
-      } catch (error) {
-        await refuse(ctx, 'sso-login', error, connectionId);
-      }
+        await signedIn(ctx, connectionId, outcome);
+      });
     },
 
     /**
@@ -253,12 +280,8 @@ export default ({ strapi }: { strapi: Strapi }) => {
      * Strapi's body parser; the SAML core caps the SAMLResponse again before any XML parser runs.
      */
     async acs(ctx: Context) {
-      let connectionId: string | undefined;
-      try {
-        connectionId = connectionIdOf(ctx);
-        const refusal = (ctx.state as Record<symbol, unknown>)[ACS_BODY_REFUSAL];
-        if (refusal) throw refusal;
-        const body = ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown>;
+      await browserRoute(ctx, 'sso-login', async (connectionId) => {
+        const body = readBody(ctx);
         const outcome = await context().sso.saml.finish({
           connectionId,
           origin: originOf(ctx),
@@ -266,42 +289,24 @@ export default ({ strapi }: { strapi: Strapi }) => {
           body: { SAMLResponse: body.SAMLResponse, RelayState: body.RelayState },
           browserBinding: ctx.cookies.get(SAML_BROWSER_COOKIE),
         });
-        let handle: AdminSessionHandle;
-        try {
-          handle = await context().sso.sessions.start(ctx, outcome.adminUserId);
-        } catch (error) {
-          throw new SsoError('SSO_SESSION_FAILED', `session creation failed: ${(error as Error).message}`);
-        }
-        ctx.cookies.set(SESSION_COOKIE, context().sso.box.seal(JSON.stringify(handle), 'sso-session-handle'), ssoCookie(ctx, SESSION_COOKIE_MS));
+        await startSession(ctx, outcome.adminUserId);
         const subject: SealedSamlSubject = { connectionId, ...outcome.logoutSubject };
         const sealedSubject = context().sso.box.seal(JSON.stringify(subject), SAML_SUBJECT_PURPOSE);
         // Same ~4 KB browser cookie limit as the ID token's; without the cookie, logout stays local (no SLO).
         if (sealedSubject.length <= MAX_ID_TOKEN_COOKIE) ctx.cookies.set(SAML_SUBJECT_COOKIE, sealedSubject, ssoCookie(ctx, SESSION_COOKIE_MS));
-        context().access.forget(outcome.adminUserId);
-        await record(ctx, 'sso-login', 'success', 302, [`admin user #${outcome.adminUserId}`, outcome.idpInitiated ? 'SAML IdP-initiated' : 'SAML', ...outcome.notes].join('; '), {
-          connectionId,
-          name: outcome.email,
-        });
-        noStore(ctx);
-        ctx.redirect(`${adminOrigin()}${outcome.returnTo}`);
-      } catch (error) {
-        await refuse(ctx, 'sso-login', error, connectionId);
-      }
+        await signedIn(ctx, connectionId, outcome, [outcome.idpInitiated ? 'SAML IdP-initiated' : 'SAML']);
+      });
     },
 
     /** SAML SP metadata for the IdP administrator. */
     async metadata(ctx: Context) {
-      let connectionId: string | undefined;
-      try {
-        connectionId = connectionIdOf(ctx);
+      await browserRoute(ctx, 'sso-metadata', async (connectionId) => {
         const xml = await context().sso.saml.spMetadataXml(connectionId, originOf(ctx));
         ctx.set('Cache-Control', 'no-cache');
         ctx.type = 'application/samlmetadata+xml; charset=utf-8';
         if (ctx.query.download !== undefined) ctx.attachment(`${connectionId}-sp-metadata.xml`);
         ctx.body = xml;
-      } catch (error) {
-        await refuse(ctx, 'sso-metadata', error, connectionId);
-      }
+      });
     },
 
     /**
@@ -309,17 +314,15 @@ export default ({ strapi }: { strapi: Strapi }) => {
      * single logout (a LogoutRequest for this browser's NameID + SessionIndex) when its metadata has an SLO endpoint.
      */
     async logout(ctx: Context) {
-      let connectionId: string | undefined;
-      try {
-        connectionId = connectionIdOf(ctx);
+      await browserRoute(ctx, 'sso-logout', async (connectionId) => {
         const connection = await context().sso.connections.require(connectionId);
         const userId = await context().sso.sessions.end(ctx, openSealed<AdminSessionHandle>(ctx.cookies.get(SESSION_COOKIE), 'sso-session-handle'));
-        ctx.cookies.set(SESSION_COOKIE, '', { ...ssoCookie(ctx, 0), expires: new Date(0) });
+        clearCookie(ctx, SESSION_COOKIE);
         const idTokenHint = openSealed<string>(ctx.cookies.get(ID_TOKEN_COOKIE), 'id-token-hint', false);
-        ctx.cookies.set(ID_TOKEN_COOKIE, '', { ...ssoCookie(ctx, 0), expires: new Date(0) });
+        clearCookie(ctx, ID_TOKEN_COOKIE);
         const samlSubject = openSealed<SealedSamlSubject>(ctx.cookies.get(SAML_SUBJECT_COOKIE), SAML_SUBJECT_PURPOSE);
-        ctx.cookies.set(SAML_SUBJECT_COOKIE, '', { ...ssoCookie(ctx, 0), expires: new Date(0) });
-        const after = `${adminOrigin() || originOf(ctx)}${adminPath()}/auth/login`;
+        clearCookie(ctx, SAML_SUBJECT_COOKIE);
+        const after = loginPageOf(ctx);
         let target = after;
         try {
           if (connection.type === 'oidc') target = (await context().sso.relyingParty.endSessionUrl(connection, after, idTokenHint))?.href ?? after;
@@ -336,9 +339,7 @@ export default ({ strapi }: { strapi: Strapi }) => {
         await record(ctx, 'sso-logout', 'success', 302, `${userId ? `admin user #${userId}: session revoked` : 'no active session'}${handedOver ? '; handed over to the IdP' : ''}`, { connectionId });
         noStore(ctx);
         ctx.redirect(target);
-      } catch (error) {
-        await refuse(ctx, 'sso-logout', error, connectionId);
-      }
+      });
     },
 
     /**
@@ -347,17 +348,11 @@ export default ({ strapi }: { strapi: Strapi }) => {
      * person's Strapi sessions and is answered with a LogoutResponse at the IdP's SLO endpoint.
      */
     async slo(ctx: Context) {
-      let connectionId: string | undefined;
-      try {
-        connectionId = connectionIdOf(ctx);
-        const refusal = (ctx.state as Record<symbol, unknown>)[ACS_BODY_REFUSAL];
-        if (refusal) throw refusal;
-        const message =
-          ctx.method === 'POST'
-            ? { binding: 'HTTP-POST' as const, body: ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, unknown> }
-            : { binding: 'HTTP-Redirect' as const, rawQuery: ctx.querystring };
+      await browserRoute(ctx, 'sso-logout', async (connectionId) => {
+        const body = readBody(ctx);
+        const message = ctx.method === 'POST' ? { binding: 'HTTP-POST' as const, body } : { binding: 'HTTP-Redirect' as const, rawQuery: ctx.querystring };
         const outcome = await context().sso.samlLogout.receive({ connectionId, origin: originOf(ctx), message });
-        const loginPage = `${adminOrigin() || originOf(ctx)}${adminPath()}/auth/login`;
+        const loginPage = loginPageOf(ctx);
         noStore(ctx);
         if (outcome.kind === 'logout-confirmed') {
           await record(ctx, 'sso-logout', 'success', 302, 'the IdP confirmed single logout (LogoutResponse)', { connectionId });
@@ -376,9 +371,7 @@ export default ({ strapi }: { strapi: Strapi }) => {
           { connectionId, code: revoked.length > 0 ? 'SAML_LOGOUT_REQUEST' : 'SAML_UNKNOWN_PRINCIPAL' }
         );
         ctx.redirect(outcome.redirectUrl ?? loginPage);
-      } catch (error) {
-        await refuse(ctx, 'sso-logout', error, connectionId);
-      }
+      });
     },
 
     // ---- admin API ----

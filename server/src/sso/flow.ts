@@ -34,6 +34,26 @@ export interface FlowParts {
   loginTimeoutMinutes: number;
 }
 
+/** What a sign-in in progress is sealed under: its own state digest (OIDC state or SAML RelayState). */
+export const loginStatePurpose = (stateDigest: string) => `sso-login-state:${stateDigest}`;
+
+/**
+ * Saves a sign-in in progress under the digest of its state: `pending` sealed, bound to the browser by the digest of
+ * its binding value, expiring after the login timeout.
+ */
+export async function savePendingSignIn(
+  parts: Pick<FlowParts, 'sso' | 'box' | 'loginTimeoutMinutes'>,
+  input: { stateDigest: string; connectionId: string; browserBinding: string; pending: object }
+): Promise<void> {
+  await parts.sso.loginStates.save({
+    stateDigest: input.stateDigest,
+    connectionId: input.connectionId,
+    browserDigest: digest(input.browserBinding),
+    payload: parts.box.seal(JSON.stringify(input.pending), loginStatePurpose(input.stateDigest)),
+    expiresAt: new Date(Date.now() + parts.loginTimeoutMinutes * 60_000),
+  });
+}
+
 /** The enabled OIDC connection (a SAML connection has no OIDC callback). */
 export async function requireProtocol<T extends 'oidc' | 'saml'>(connections: ConnectionRegistry, id: string, type: T): Promise<Extract<Connection, { type: T }>> {
   const connection = await connections.require(id);
@@ -42,8 +62,6 @@ export async function requireProtocol<T extends 'oidc' | 'saml'>(connections: Co
 }
 
 export function createSignInFlow(parts: FlowParts) {
-  const statePurpose = (stateDigest: string) => `sso-login-state:${stateDigest}`;
-
   return {
     async start(input: {
       connectionId: string;
@@ -62,13 +80,7 @@ export function createSignInFlow(parts: FlowParts) {
       });
       const stateDigest = digest(request.state);
       const pending: PendingSignIn = { nonce: request.nonce, codeVerifier: request.codeVerifier, returnTo };
-      await parts.sso.loginStates.save({
-        stateDigest,
-        connectionId: connection.id,
-        browserDigest: digest(input.browserBinding),
-        payload: parts.box.seal(JSON.stringify(pending), statePurpose(stateDigest)),
-        expiresAt: new Date(Date.now() + parts.loginTimeoutMinutes * 60_000),
-      });
+      await savePendingSignIn(parts, { stateDigest, connectionId: connection.id, browserBinding: input.browserBinding, pending });
       return request.url;
     },
 
@@ -96,7 +108,7 @@ export function createSignInFlow(parts: FlowParts) {
         throw new SsoError('SSO_STATE_WRONG_BROWSER', 'the browser-binding cookie is missing or belongs to another sign-in');
       }
       if (input.query.get('error')) throw idpError(input.query);
-      const pending = JSON.parse(parts.box.open(pendingRow.payload, statePurpose(stateDigest))) as PendingSignIn;
+      const pending = JSON.parse(parts.box.open(pendingRow.payload, loginStatePurpose(stateDigest))) as PendingSignIn;
       // The URL openid-client checks the response against: our registered redirect URI plus the IdP's parameters.
       const callbackUrl = new URL(`${input.origin}${callbackPath(connection.id)}`);
       callbackUrl.search = input.query.toString();

@@ -14,8 +14,8 @@ import type { ConnectionRegistry } from './connections/registry';
 import { sloPath, type SamlConnectionEntry } from './connections/schema';
 import { SsoError } from './errors';
 import { requireProtocol } from './flow';
-import { createSamlLogout, isSamlError, type SamlError, type SamlLogout, type SamlLogoutSubject } from './saml';
-import { nameIdDigest, samlRefusal, type SamlSignIn } from './saml-sign-in';
+import { createSamlLogout, type SamlError, type SamlLogout, type SamlLogoutSubject } from './saml';
+import { nameIdDigest, refusingSamlErrors, samlRefusal, type SamlSignIn } from './saml-sign-in';
 import type { SsoStore } from './store';
 
 export interface SamlLogoutParts {
@@ -50,8 +50,8 @@ export function createSamlSingleLogout(parts: SamlLogoutParts) {
     // The SP sends LogoutRequests by redirect only. Entra (`https://login.microsoftonline.com/{tid}/saml2`) and Okta
     // both list an HTTP-Redirect SingleLogoutService; metadata cached before `sloBinding` existed held Redirect first.
     const redirectSlo = idp.sloUrl !== undefined && (idp.sloBinding ?? 'HTTP-Redirect') === 'HTTP-Redirect';
-    try {
-      return createSamlLogout(
+    return refusingSamlErrors(() =>
+      createSamlLogout(
         {
           connectionId: connection.id,
           spEntityId: connection.spEntityId,
@@ -69,11 +69,8 @@ export function createSamlSingleLogout(parts: SamlLogoutParts) {
           ...(connection.spPrivateKey && connection.spCertificate ? { signing: { privateKey: connection.spPrivateKey, certificate: connection.spCertificate } } : {}),
         },
         parts.sso.saml
-      );
-    } catch (error) {
-      if (isSamlError(error)) throw samlRefusal(error);
-      throw error;
-    }
+      )
+    );
   }
 
   return {
@@ -83,15 +80,11 @@ export function createSamlSingleLogout(parts: SamlLogoutParts) {
      */
     async startLogout(input: { connectionId: string; origin: string; subject: SamlLogoutSubject | null }): Promise<string | null> {
       const connection = await requireProtocol(parts.connections, input.connectionId, 'saml');
-      if (!input.subject) return null;
+      const { subject } = input;
+      if (!subject) return null;
       const logout = await logoutOf(connection, input.origin);
       if (!logout.idpSupportsSlo) return null;
-      try {
-        return (await logout.createLogoutRequest(input.subject)).redirectUrl;
-      } catch (error) {
-        if (isSamlError(error)) throw sloRefusal(error);
-        throw error;
-      }
+      return (await refusingSamlErrors(() => logout.createLogoutRequest(subject), sloRefusal)).redirectUrl;
     },
 
     /** What arrived at the SLO endpoint. Throws a coded `SsoError` on any refusal, having revoked nothing. */
@@ -102,13 +95,7 @@ export function createSamlSingleLogout(parts: SamlLogoutParts) {
     }): Promise<SloOutcome> {
       const connection = await requireProtocol(parts.connections, input.connectionId, 'saml');
       const logout = await logoutOf(connection, input.origin);
-      let message;
-      try {
-        message = await logout.readMessage(input.message);
-      } catch (error) {
-        if (isSamlError(error)) throw sloRefusal(error);
-        throw error;
-      }
+      const message = await refusingSamlErrors(() => logout.readMessage(input.message), sloRefusal);
       if (message.kind === 'LogoutResponse') return { kind: 'logout-confirmed' };
 
       const request = message.request;
@@ -116,13 +103,7 @@ export function createSamlSingleLogout(parts: SamlLogoutParts) {
       // session, which maps to all of the person's sessions here: Strapi cannot tell which browser it was).
       const adminUserIds = await parts.sso.samlSubjects.takeAll(connection.id, nameIdDigest(connection.id, request.nameId));
       for (const adminUserId of adminUserIds) await parts.adminUsers.revokeSessions(adminUserId);
-      let redirectUrl: string | null;
-      try {
-        redirectUrl = await logout.createLogoutResponse(request, adminUserIds.length > 0 ? 'success' : 'unknown-principal');
-      } catch (error) {
-        if (isSamlError(error)) throw sloRefusal(error);
-        throw error;
-      }
+      const redirectUrl = await refusingSamlErrors(() => logout.createLogoutResponse(request, adminUserIds.length > 0 ? 'success' : 'unknown-principal'), sloRefusal);
       return { kind: 'logout-requested', revokedAdminUserIds: adminUserIds, redirectUrl };
     },
   };

@@ -16,7 +16,7 @@ import type { ConnectionRegistry } from './connections/registry';
 import { METADATA_CACHE_KEY } from './connections/registry';
 import { acsPath, isLoopbackHttp, samlProviderKindOf, sloPath, type SamlConnectionEntry } from './connections/schema';
 import { SsoError } from './errors';
-import { requireProtocol } from './flow';
+import { loginStatePurpose, requireProtocol, savePendingSignIn } from './flow';
 import type { SignInIdentity } from './identity-claims';
 import { validateReturnTo } from './return-to';
 import {
@@ -68,6 +68,16 @@ export function samlRefusal(error: SamlError): SsoError {
   return new SsoError('SSO_SAML_REJECTED', `SAML response refused (${error.code}): ${detail}`, undefined, status, error.code);
 }
 
+/** `work`'s result; a SamlError it throws becomes a coded SSO refusal (`refusal`), any other error passes unchanged. */
+export async function refusingSamlErrors<T>(work: () => T | Promise<T>, refusal: (error: SamlError) => SsoError = samlRefusal): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isSamlError(error)) throw refusal(error);
+    throw error;
+  }
+}
+
 /** Downloads IdP metadata: https (http only on loopback), no redirects, at most 1 MiB, 10 s. */
 export async function fetchIdpMetadataXml(raw: string, fetcher: typeof fetch = fetch): Promise<string> {
   const url = new URL(raw);
@@ -116,7 +126,6 @@ interface PendingSamlSignIn {
 
 export function createSamlSignIn(parts: SamlSignInParts) {
   const declaredCache = new Map<string, CachedMetadata>();
-  const statePurpose = (stateDigest: string) => `sso-login-state:${stateDigest}`;
 
   const parseOptions = (connection: Pick<SamlConnectionEntry, 'idpEntityId'>) => ({
     ...(connection.idpEntityId ? { entityId: connection.idpEntityId } : {}),
@@ -151,13 +160,9 @@ export function createSamlSignIn(parts: SamlSignInParts) {
   /** The IdP a connection trusts: pasted metadata, or fetched metadata (cached, refreshed), pinned certificates applied. */
   async function idpOf(connection: SamlConnectionEntry): Promise<IdpMetadata> {
     let idp: IdpMetadata;
-    if (connection.idpMetadataXml !== undefined) {
-      try {
-        idp = parseIdpMetadata(connection.idpMetadataXml, parseOptions(connection));
-      } catch (error) {
-        if (isSamlError(error)) throw samlRefusal(error);
-        throw error;
-      }
+    const pastedXml = connection.idpMetadataXml;
+    if (pastedXml !== undefined) {
+      idp = await refusingSamlErrors(() => parseIdpMetadata(pastedXml, parseOptions(connection)));
     } else {
       const url = connection.idpMetadataUrl as string;
       let cached = await cachedFor(connection);
@@ -186,8 +191,8 @@ export function createSamlSignIn(parts: SamlSignInParts) {
 
   async function serviceProvider(connection: SamlConnectionEntry, origin: string): Promise<SamlServiceProvider> {
     const idp = await idpOf(connection);
-    try {
-      return createSamlServiceProvider(
+    return refusingSamlErrors(() =>
+      createSamlServiceProvider(
         {
           connectionId: connection.id,
           spEntityId: connection.spEntityId,
@@ -204,11 +209,8 @@ export function createSamlSignIn(parts: SamlSignInParts) {
           allowLoopbackHttp: true,
         },
         parts.sso.saml
-      );
-    } catch (error) {
-      if (isSamlError(error)) throw samlRefusal(error);
-      throw error;
-    }
+      )
+    );
   }
 
   return {
@@ -223,19 +225,16 @@ export function createSamlSignIn(parts: SamlSignInParts) {
     /** SP metadata XML for the IdP administrator (needs no IdP metadata). */
     async spMetadataXml(connectionId: string, origin: string): Promise<string> {
       const connection = await requireProtocol(parts.connections, connectionId, 'saml');
-      try {
-        return buildSpMetadata({
+      return refusingSamlErrors(() =>
+        buildSpMetadata({
           spEntityId: connection.spEntityId,
           acsUrl: acsUrlOf(connection, origin),
           // Always advertised: an IdP-initiated LogoutRequest can arrive whatever the IdP's own metadata says.
           sloUrl: `${origin}${sloPath(connection.id)}`,
           ...(connection.nameIdFormat ? { nameIdFormat: NAMEID_FORMAT[connection.nameIdFormat] } : {}),
           ...(connection.spPrivateKey && connection.spCertificate ? { signing: { privateKey: connection.spPrivateKey, certificate: connection.spCertificate } } : {}),
-        });
-      } catch (error) {
-        if (isSamlError(error)) throw samlRefusal(error);
-        throw error;
-      }
+        })
+      );
     },
 
     async start(input: { connectionId: string; origin: string; adminPath: string; returnTo: unknown; browserBinding: string }): Promise<SamlLoginRequest> {
@@ -244,21 +243,9 @@ export function createSamlSignIn(parts: SamlSignInParts) {
       const sp = await serviceProvider(connection, input.origin);
       const relayState = randomBytes(32).toString('base64url');
       const stateDigest = digest(relayState);
-      let request: SamlLoginRequest;
-      try {
-        request = await sp.createLoginRequest({ relayState });
-      } catch (error) {
-        if (isSamlError(error)) throw samlRefusal(error);
-        throw error;
-      }
+      const request = await refusingSamlErrors(() => sp.createLoginRequest({ relayState }));
       const pending: PendingSamlSignIn = { returnTo, requestId: request.requestId };
-      await parts.sso.loginStates.save({
-        stateDigest,
-        connectionId: connection.id,
-        browserDigest: digest(input.browserBinding),
-        payload: parts.box.seal(JSON.stringify(pending), statePurpose(stateDigest)),
-        expiresAt: new Date(Date.now() + parts.loginTimeoutMinutes * 60_000),
-      });
+      await savePendingSignIn(parts, { stateDigest, connectionId: connection.id, browserBinding: input.browserBinding, pending });
       return request;
     },
 
@@ -271,13 +258,7 @@ export function createSamlSignIn(parts: SamlSignInParts) {
     }): Promise<SignInOutcome & { returnTo: string; idpInitiated: boolean; logoutSubject: SamlLogoutSubject }> {
       const connection = await requireProtocol(parts.connections, input.connectionId, 'saml');
       const sp = await serviceProvider(connection, input.origin);
-      let result;
-      try {
-        result = await sp.validateResponse(input.body);
-      } catch (error) {
-        if (isSamlError(error)) throw samlRefusal(error);
-        throw error;
-      }
+      const result = await refusingSamlErrors(() => sp.validateResponse(input.body));
 
       let returnTo: string;
       if (result.idpInitiated) {
@@ -294,7 +275,7 @@ export function createSamlSignIn(parts: SamlSignInParts) {
         if (!input.browserBinding || digest(input.browserBinding) !== row.browserDigest) {
           throw new SsoError('SSO_STATE_WRONG_BROWSER', 'the browser-binding cookie is missing or belongs to another sign-in');
         }
-        const pending = JSON.parse(parts.box.open(row.payload, statePurpose(stateDigest))) as PendingSamlSignIn;
+        const pending = JSON.parse(parts.box.open(row.payload, loginStatePurpose(stateDigest))) as PendingSamlSignIn;
         if (pending.requestId !== result.requestId) {
           throw new SsoError('SSO_STATE_UNKNOWN', 'the RelayState belongs to another AuthnRequest than the one this response answers');
         }

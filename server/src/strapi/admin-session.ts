@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, Next } from 'koa';
+import type { PolicySubject } from '../sso/login-policy';
 import { SUPER_ADMIN_CODE } from './admin-users';
 import type { Strapi } from './types';
 
@@ -142,12 +143,12 @@ export function createAdminSessions(strapi: Strapi) {
     },
 
     /** An admin user as the login method policy sees them (whether a password is set, never the password). */
-    async policySubject(where: Record<string, unknown>): Promise<PasswordLoginSubject | null> {
+    async policySubject(where: Record<string, unknown>): Promise<PolicySubject | null> {
       const row = (await strapi.db.query('admin::user').findOne({ where, select: ['id', 'email', 'isActive', 'password'], populate: { roles: { select: ['code', 'name'] } } })) as RawAdmin | null;
       return row ? subjectOf(row) : null;
     },
 
-    async superAdminSubjects(): Promise<PasswordLoginSubject[]> {
+    async superAdminSubjects(): Promise<PolicySubject[]> {
       const rows = (await strapi.db.query('admin::user').findMany({
         where: { roles: { code: SUPER_ADMIN_CODE } },
         select: ['id', 'email', 'isActive', 'password'],
@@ -166,16 +167,7 @@ interface RawAdmin {
   roles?: { code: string; name: string }[];
 }
 
-export interface PasswordLoginSubject {
-  id: number;
-  email: string;
-  isActive: boolean;
-  hasPassword: boolean;
-  superAdmin: boolean;
-  roles: { code: string; name: string }[];
-}
-
-const subjectOf = (row: RawAdmin): PasswordLoginSubject => ({
+const subjectOf = (row: RawAdmin): PolicySubject => ({
   id: row.id,
   email: row.email,
   isActive: row.isActive === true,

@@ -1,16 +1,8 @@
 import { configSchema } from '../../../server/src/config';
-import configModule from '../../../server/src/config';
+import { configProblems } from './helpers/outcomes';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const valid = { id: 'entra', type: 'oidc', name: 'Entra', issuer: `https://login.microsoftonline.com/${TENANT}/v2.0`, clientId: 'c', clientSecret: 's' };
-const problems = (config: unknown): string => {
-  try {
-    configModule.validator(config);
-    return '';
-  } catch (error) {
-    return (error as Error).message;
-  }
-};
 
 describe('connections in the plugin config (fail closed, naming the key)', () => {
   test('defaults', () => {
@@ -29,19 +21,19 @@ describe('connections in the plugin config (fail closed, naming the key)', () =>
     [{ ...valid, unknownKey: true }, 'connections.0'],
     [{ ...valid, type: 'cas' }, 'connections.0.type'],
   ])('refuses %j at %s', (connection, key) => {
-    expect(problems({ connections: [connection] })).toContain(key);
+    expect(configProblems({ connections: [connection] })).toContain(key);
   });
 
   test('duplicate ids are refused', () => {
-    expect(problems({ connections: [valid, { ...valid, name: 'Again' }] })).toContain('connections.1.id');
+    expect(configProblems({ connections: [valid, { ...valid, name: 'Again' }] })).toContain('connections.1.id');
   });
 
   test('http issuers are allowed on loopback only', () => {
-    expect(problems({ connections: [{ ...valid, provider: 'generic', issuer: 'http://127.0.0.1:8080/realm' }] })).toBe('');
+    expect(configProblems({ connections: [{ ...valid, provider: 'generic', issuer: 'http://127.0.0.1:8080/realm' }] })).toBe('');
   });
 
   test('sso keys', () => {
-    expect(problems({ sso: { encryptionKey: 'short' } })).toContain('sso.encryptionKey');
-    expect(problems({ sso: { loginPolicy: { ssoOnlyUsers: ['not-an-email'] } } })).toContain('sso.loginPolicy.ssoOnlyUsers.0');
+    expect(configProblems({ sso: { encryptionKey: 'short' } })).toContain('sso.encryptionKey');
+    expect(configProblems({ sso: { loginPolicy: { ssoOnlyUsers: ['not-an-email'] } } })).toContain('sso.loginPolicy.ssoOnlyUsers.0');
   });
 });

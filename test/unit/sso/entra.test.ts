@@ -1,16 +1,8 @@
 import { checkEntraTenant, entraAuthorityOf, entraConfigProblem } from '../../../server/src/sso/entra';
-import { SsoError } from '../../../server/src/sso/errors';
+import { ssoErrorCodeOf } from './helpers/outcomes';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const OTHER = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
-const code = (work: () => unknown) => {
-  try {
-    work();
-  } catch (error) {
-    return error instanceof SsoError ? error.code : 'other';
-  }
-  return 'none';
-};
 
 describe('Entra tenants', () => {
   test('authorities', () => {
@@ -31,21 +23,21 @@ describe('Entra tenants', () => {
     const authority = entraAuthorityOf(`https://login.microsoftonline.com/${TENANT}/v2.0`);
     expect(checkEntraTenant(authority, undefined, { tid: TENANT })).toBe(TENANT);
     expect(checkEntraTenant(authority, undefined, { tid: TENANT.toUpperCase() })).toBe(TENANT.toUpperCase());
-    expect(code(() => checkEntraTenant(authority, undefined, { tid: OTHER }))).toBe('SSO_TENANT_NOT_ALLOWED');
-    expect(code(() => checkEntraTenant(authority, undefined, {}))).toBe('SSO_TENANT_MISSING');
-    expect(code(() => checkEntraTenant(authority, [OTHER], { tid: TENANT }))).toBe('SSO_TENANT_NOT_ALLOWED');
+    expect(ssoErrorCodeOf(() => checkEntraTenant(authority, undefined, { tid: OTHER }))).toBe('SSO_TENANT_NOT_ALLOWED');
+    expect(ssoErrorCodeOf(() => checkEntraTenant(authority, undefined, {}))).toBe('SSO_TENANT_MISSING');
+    expect(ssoErrorCodeOf(() => checkEntraTenant(authority, [OTHER], { tid: TENANT }))).toBe('SSO_TENANT_NOT_ALLOWED');
   });
 
   test('a multi-tenant authority accepts only allowed tenants (fails closed without a list)', () => {
     const authority = entraAuthorityOf('https://login.microsoftonline.com/organizations/v2.0');
     expect(checkEntraTenant(authority, [TENANT], { tid: TENANT })).toBe(TENANT);
-    expect(code(() => checkEntraTenant(authority, [TENANT], { tid: OTHER }))).toBe('SSO_TENANT_NOT_ALLOWED');
-    expect(code(() => checkEntraTenant(authority, undefined, { tid: TENANT }))).toBe('SSO_CONFIG_INVALID');
+    expect(ssoErrorCodeOf(() => checkEntraTenant(authority, [TENANT], { tid: OTHER }))).toBe('SSO_TENANT_NOT_ALLOWED');
+    expect(ssoErrorCodeOf(() => checkEntraTenant(authority, undefined, { tid: TENANT }))).toBe('SSO_CONFIG_INVALID');
   });
 
   test('a tenant given by domain name relies on allowedTenants (when set) and the issuer check', () => {
     const authority = entraAuthorityOf('https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0');
     expect(checkEntraTenant(authority, undefined, { tid: TENANT })).toBe(TENANT);
-    expect(code(() => checkEntraTenant(authority, [OTHER], { tid: TENANT }))).toBe('SSO_TENANT_NOT_ALLOWED');
+    expect(ssoErrorCodeOf(() => checkEntraTenant(authority, [OTHER], { tid: TENANT }))).toBe('SSO_TENANT_NOT_ALLOWED');
   });
 });

@@ -2,26 +2,19 @@
  * SAML connections in the SSO core: config validation (fail closed, naming the key), the protocol-neutral
  * sign-in input built from verified SAML claims (binding keys), the refusal mapping and the metadata download.
  */
-import configModule, { configSchema } from '../../../server/src/config';
+import { configSchema } from '../../../server/src/config';
 import { samlConnectionSchema, type SamlConnectionEntry } from '../../../server/src/sso/connections/schema';
 import { signInIdentityOf } from '../../../server/src/sso/identity-claims';
 import { fetchIdpMetadataXml, samlRefusal, samlSignInInput } from '../../../server/src/sso/saml-sign-in';
 import { ENTRA_CLAIM, SamlError, type SamlClaims } from '../../../server/src/sso/saml';
 import { defaultIdp } from './saml/helpers/fixture';
 import { generateTestKeyPair } from './saml/helpers/certificates';
+import { configProblems } from './helpers/outcomes';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const OID = '00000000-0000-4000-8000-00000000a11c';
 const idpXml = () => defaultIdp().metadataXml();
 const valid = () => ({ id: 'entra-saml', type: 'saml', name: 'Entra SAML', idpMetadataXml: idpXml(), spEntityId: 'https://cms.example.com/sso/entra-saml' });
-const problems = (config: unknown): string => {
-  try {
-    configModule.validator(config);
-    return '';
-  } catch (error) {
-    return (error as Error).message;
-  }
-};
 
 describe('SAML connections in the plugin config', () => {
   test('defaults', () => {
@@ -47,23 +40,23 @@ describe('SAML connections in the plugin config', () => {
     [{ ...valid(), allowedTenants: ['contoso.com'] }, 'connections.0.allowedTenants'],
     [{ ...valid(), clientSecret: 'oidc key on a saml connection' }, 'connections.0'],
   ])('refuses %#', (connection, key) => {
-    expect(problems({ connections: [connection] })).toContain(key);
+    expect(configProblems({ connections: [connection] })).toContain(key);
   });
 
   test('metadata by URL: https, or http on loopback only', () => {
-    expect(problems({ connections: [{ ...valid(), idpMetadataXml: undefined, idpMetadataUrl: 'http://127.0.0.1:9000/metadata' }] })).toBe('');
-    expect(problems({ connections: [{ ...valid(), idpMetadataXml: undefined, idpMetadataUrl: 'https://login.microsoftonline.com/x/federationmetadata/2007-06/federationmetadata.xml' }] })).toBe('');
+    expect(configProblems({ connections: [{ ...valid(), idpMetadataXml: undefined, idpMetadataUrl: 'http://127.0.0.1:9000/metadata' }] })).toBe('');
+    expect(configProblems({ connections: [{ ...valid(), idpMetadataXml: undefined, idpMetadataUrl: 'https://login.microsoftonline.com/x/federationmetadata/2007-06/federationmetadata.xml' }] })).toBe('');
   });
 
   test('pinned certificates (two during a rollover) replace the metadata ones', () => {
     const next = generateTestKeyPair('next');
-    expect(problems({ connections: [{ ...valid(), idpCertificates: [defaultIdp().keyPair.certificatePem, next.certificateBase64] }] })).toBe('');
+    expect(configProblems({ connections: [{ ...valid(), idpCertificates: [defaultIdp().keyPair.certificatePem, next.certificateBase64] }] })).toBe('');
   });
 
   test('OIDC and SAML connections side by side; ids unique across both', () => {
     const oidc = { id: 'entra-saml', type: 'oidc', name: 'Entra', issuer: `https://login.microsoftonline.com/${TENANT}/v2.0`, clientId: 'c', clientSecret: 's' };
-    expect(problems({ connections: [valid(), { ...oidc, id: 'entra-oidc' }] })).toBe('');
-    expect(problems({ connections: [valid(), oidc] })).toContain('connections.1.id');
+    expect(configProblems({ connections: [valid(), { ...oidc, id: 'entra-oidc' }] })).toBe('');
+    expect(configProblems({ connections: [valid(), oidc] })).toContain('connections.1.id');
   });
 });
 

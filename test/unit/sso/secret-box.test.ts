@@ -1,16 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createSecretBox, keyFromMaterial, resolveEncryptionKey } from '../../../server/src/sso/secret-box';
-import { SsoError } from '../../../server/src/sso/errors';
+import { ssoErrorCodeOf } from './helpers/outcomes';
 
 const box = createSecretBox(randomBytes(32));
-const code = (work: () => unknown) => {
-  try {
-    work();
-  } catch (error) {
-    return error instanceof SsoError ? error.code : 'other';
-  }
-  return 'none';
-};
 
 describe('secret box (AES-256-GCM)', () => {
   test('round trip; every seal differs (random IV); the plaintext is not in the output', () => {
@@ -30,20 +22,20 @@ describe('secret box (AES-256-GCM)', () => {
       bytes[0] = bytes[0]! ^ 1;
       return bytes.toString('base64url');
     };
-    expect(code(() => box.open([version, flip(iv), ciphertext, tag].join(':'), 'p'))).toBe('SSO_SECRET_UNREADABLE');
-    expect(code(() => box.open([version, iv, flip(ciphertext), tag].join(':'), 'p'))).toBe('SSO_SECRET_UNREADABLE');
-    expect(code(() => box.open([version, iv, ciphertext, flip(tag)].join(':'), 'p'))).toBe('SSO_SECRET_UNREADABLE');
-    expect(code(() => box.open('v2:x:y:z', 'p'))).toBe('SSO_SECRET_UNREADABLE');
+    expect(ssoErrorCodeOf(() => box.open([version, flip(iv), ciphertext, tag].join(':'), 'p'))).toBe('SSO_SECRET_UNREADABLE');
+    expect(ssoErrorCodeOf(() => box.open([version, iv, flip(ciphertext), tag].join(':'), 'p'))).toBe('SSO_SECRET_UNREADABLE');
+    expect(ssoErrorCodeOf(() => box.open([version, iv, ciphertext, flip(tag)].join(':'), 'p'))).toBe('SSO_SECRET_UNREADABLE');
+    expect(ssoErrorCodeOf(() => box.open('v2:x:y:z', 'p'))).toBe('SSO_SECRET_UNREADABLE');
   });
 
   test('a value moved to another connection or field does not decrypt (purpose is authenticated)', () => {
     const sealed = box.seal('secret', 'sso-connection:a:clientSecret');
-    expect(code(() => box.open(sealed, 'sso-connection:b:clientSecret'))).toBe('SSO_SECRET_UNREADABLE');
+    expect(ssoErrorCodeOf(() => box.open(sealed, 'sso-connection:b:clientSecret'))).toBe('SSO_SECRET_UNREADABLE');
   });
 
   test('another key cannot open it', () => {
     const sealed = box.seal('secret', 'p');
-    expect(code(() => createSecretBox(randomBytes(32)).open(sealed, 'p'))).toBe('SSO_SECRET_UNREADABLE');
+    expect(ssoErrorCodeOf(() => createSecretBox(randomBytes(32)).open(sealed, 'p'))).toBe('SSO_SECRET_UNREADABLE');
   });
 
   test('key sources: explicit hex/base64/passphrase, else HKDF of admin.auth.secret', () => {
