@@ -1,13 +1,45 @@
 import { PLUGIN_ID } from './pluginId';
+import { PERMISSIONS } from './permissions';
 import { installLoginButtons } from './sso/login-buttons';
 
+/** What this plugin uses of Strapi's admin app (typed narrowly; see @strapi/admin StrapiApp / core/apis/router). */
+interface AdminApp {
+  registerPlugin(plugin: { id: string; name: string }): void;
+  addSettingsLink(
+    section: { id: string; intlLabel: { id: string; defaultMessage: string } },
+    links: Array<{
+      id: string;
+      to: string;
+      intlLabel: { id: string; defaultMessage: string };
+      permissions: Array<{ action: string; subject: null }>;
+      Component: () => Promise<{ default: unknown }>;
+    }>
+  ): void;
+}
+
 /**
- * Admin-panel entry. The plugin registers itself so Strapi knows it; its settings pages (Provisioning,
- * Connections, Mappings, Provisioning log, Identities) are added by the admin-pages work.
+ * Admin-panel entry: the settings section "Identity bridge" (links shown only to roles with the plugin's read
+ * permission; each page checks it again), its pages loaded on demand, and the SSO links on the login page.
  */
 export default {
-  register(app: { registerPlugin: (plugin: { id: string; name: string }) => void }) {
+  register(app: AdminApp) {
     app.registerPlugin({ id: PLUGIN_ID, name: PLUGIN_ID });
+    app.addSettingsLink({ id: PLUGIN_ID, intlLabel: { id: `${PLUGIN_ID}.settings.section`, defaultMessage: 'Identity bridge' } }, [
+      {
+        id: `${PLUGIN_ID}-provisioning`,
+        to: `${PLUGIN_ID}/provisioning`,
+        intlLabel: { id: `${PLUGIN_ID}.settings.provisioning`, defaultMessage: 'Provisioning (SCIM)' },
+        permissions: PERMISSIONS.read,
+        Component: () => import('./pages/ProvisioningPage'),
+      },
+      {
+        id: `${PLUGIN_ID}-connections`,
+        to: `${PLUGIN_ID}/connections`,
+        intlLabel: { id: `${PLUGIN_ID}.settings.connections`, defaultMessage: 'Connections (SSO)' },
+        permissions: PERMISSIONS.read,
+        Component: () => import('./pages/ConnectionsPage'),
+      },
+    ]);
   },
 
   bootstrap() {

@@ -40,6 +40,11 @@ function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, input: unknown, c
   return undefined;
 }
 
+const statusQuery = z.object({
+  hours: z.coerce.number().int().min(1).max(24 * 7).default(24),
+  directoryId: z.coerce.number().int().positive().optional(),
+});
+
 const deprovisionQuery = z.object({
   status: z.enum(['applied', 'staged', 'approved', 'rejected']).optional(),
   directoryId: z.coerce.number().int().positive().optional(),
@@ -80,7 +85,9 @@ export default ({ strapi }: { strapi: Strapi }) => {
       const basePath = service().scimBasePath();
       const publicUrl = String(strapi.config.get('server.url') ?? '').replace(/\/+$/, '');
       const origin = /^https?:\/\//.test(publicUrl) ? publicUrl : `${ctx.protocol}://${ctx.host}`;
-      ctx.body = { data: { scimBaseUrl: `${origin}${basePath}`, scimBasePath: basePath } };
+      // `origin`: where the browser-facing SSO URLs (/api/sso/...) live, computed as the SSO controller does.
+      const ssoOrigin = /^https?:\/\//i.test(publicUrl) ? new URL(publicUrl).origin : ctx.origin;
+      ctx.body = { data: { scimBaseUrl: `${origin}${basePath}`, scimBasePath: basePath, origin: ssoOrigin } };
     },
 
     async listDirectories(ctx: Context) {
@@ -198,6 +205,13 @@ export default ({ strapi }: { strapi: Strapi }) => {
       const answer = invitationAnswer(await service().inviteIdentity(id));
       ctx.status = answer.status;
       ctx.body = answer.body;
+    },
+
+    /** Provisioning activity of the last `hours` (default 24): SCIM requests by outcome and the last request. */
+    async provisioningStatus(ctx: Context) {
+      const query = parse(statusQuery, ctx.query, ctx);
+      if (!query) return;
+      ctx.body = { data: await service().provisioningStatus(query.hours, query.directoryId) };
     },
 
     async listEvents(ctx: Context) {

@@ -24,6 +24,7 @@ export default {
       { method: 'POST', path: '/tokens', handler: 'admin.createToken', config: update },
       { method: 'POST', path: '/tokens/:id/revoke', handler: 'admin.revokeToken', config: update },
       { method: 'GET', path: '/events', handler: 'admin.listEvents', config: read },
+      { method: 'GET', path: '/status', handler: 'admin.provisioningStatus', config: read },
       { method: 'GET', path: '/deprovisions', handler: 'admin.listDeprovisions', config: read },
       { method: 'POST', path: '/deprovisions/:id/:decision(approve|reject)', handler: 'admin.decideDeprovision', config: update },
       { method: 'GET', path: '/mapping', handler: 'admin.getMapping', config: read },

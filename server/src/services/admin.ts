@@ -1,9 +1,13 @@
 /** What the admin API (and the demo app) does with directories, tokens and the provisioning log. */
 import type { Strapi } from '../strapi/types';
 import { pluginContext } from '../plugin-context';
+import { UID } from '../content-types';
 import type { EventQuery } from '../directory';
 import { previewMapping } from '../sync/preview';
 import { MappingValidationError, validateMappingSettings, type MappingSettings } from '../sync/mapping-rules';
+
+const OUTCOMES = ['success', 'failure', 'staged'] as const;
+const LAST_EVENT_FIELDS = ['id', 'directoryId', 'tokenId', 'tokenName', 'method', 'resourceType', 'resourceName', 'operation', 'outcome', 'status', 'createdAt'];
 
 /** The roles Strapi's admin creates on a new database (codes are stable across versions). */
 const STRAPI_BUILT_IN_ROLES = ['strapi-super-admin', 'strapi-editor', 'strapi-author'];
@@ -38,6 +42,40 @@ export default ({ strapi }: { strapi: Strapi }) => {
     revokeToken: (id: number) => context().store.tokens.revoke(id),
 
     queryEvents: (query: EventQuery) => context().store.events.query(query),
+
+    /**
+     * SCIM activity since `hours` ago: logged requests (every write and every failure; successful reads are not
+     * logged) counted by outcome, the last logged one, and the last use of a token (reads included: `lastUsedAt`).
+     * Every query is bounded by `createdAt >= since` (index ib_events_created_idx) — no scan of the whole log.
+     * SSO sign-in entries and admin decisions, which share the log, are left out.
+     */
+    async provisioningStatus(hours: number, directoryId?: number, now = Date.now()) {
+      const since = new Date(now - hours * 60 * 60 * 1000);
+      const events = strapi.db.query(UID.event);
+      const scim: Record<string, unknown>[] = [
+        { createdAt: { $gte: since } },
+        ...(directoryId !== undefined ? [{ directoryId }] : []),
+        { method: { $ne: 'ADMIN' } },
+        { $or: [{ resourceType: { $null: true } }, { resourceType: { $ne: 'SsoSignIn' } }] },
+      ];
+      const [counts, last, tokens] = await Promise.all([
+        Promise.all(OUTCOMES.map((outcome) => events.count({ where: { $and: [...scim, { outcome }] } }) as Promise<number>)),
+        events.findMany({ where: { $and: scim }, select: LAST_EVENT_FIELDS, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: 1 }) as Promise<Record<string, unknown>[]>,
+        context().store.tokens.list(directoryId !== undefined ? { directoryId } : {}),
+      ]);
+      const byOutcome = Object.fromEntries(OUTCOMES.map((outcome, index) => [outcome, Number(counts[index] ?? 0)])) as Record<(typeof OUTCOMES)[number], number>;
+      const used = tokens
+        .filter((token) => token.lastUsedAt && new Date(token.lastUsedAt).getTime() >= since.getTime())
+        .sort((a, b) => new Date(b.lastUsedAt as string).getTime() - new Date(a.lastUsedAt as string).getTime())[0];
+      return {
+        hours,
+        since: since.toISOString(),
+        counts: byOutcome,
+        total: byOutcome.success + byOutcome.failure + byOutcome.staged,
+        lastEvent: last[0] ?? null,
+        lastTokenUse: used ? { tokenId: used.id, tokenName: used.name, lastUsedAt: new Date(used.lastUsedAt as string).toISOString() } : null,
+      };
+    },
 
     /** The rules in force, where they come from, and how far re-mapping has got. */
     async getMapping() {

@@ -1,0 +1,582 @@
+/**
+ * Settings → Identity bridge → Provisioning (SCIM): the Tenant URL, the status of the last 24 hours, directories
+ * with their tokens (a new token's secret shown once), and the Entra / Okta guides with this instance's values.
+ */
+import * as React from 'react';
+import { useIntl } from 'react-intl';
+import {
+  Accordion,
+  Badge,
+  Box,
+  Button,
+  Field,
+  Flex,
+  Grid,
+  Modal,
+  Table,
+  Tbody,
+  Td,
+  Textarea,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
+import { ArrowClockwise, Plus } from '@strapi/icons';
+import { Layouts, Page, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { PERMISSIONS } from '../permissions';
+import { PLUGIN_ID } from '../pluginId';
+import { apiErrorMessage } from '../utils/model';
+import en from '../translations/en.json';
+import { ConfirmAction, CopyField, LoadState, Notice, Section, useLoad, useT, type Translate } from '../components/ui';
+
+const API = `/${PLUGIN_ID}`;
+const STATUS_HOURS = 24;
+
+interface Directory {
+  id: number;
+  name: string;
+  description: string | null;
+  isDefault: boolean;
+}
+interface Token {
+  id: number;
+  name: string;
+  description: string | null;
+  directoryId: number;
+  secretHint: string | null;
+  source: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+}
+interface Status {
+  hours: number;
+  counts: { success: number; failure: number; staged: number };
+  total: number;
+  lastEvent: { createdAt: string; method: string; operation: string; outcome: string; status: number; tokenName: string | null } | null;
+  lastTokenUse: { tokenName: string; lastUsedAt: string } | null;
+}
+
+const ProvisioningPage = () => (
+  <Page.Protect permissions={PERMISSIONS.read}>
+    <Provisioning />
+  </Page.Protect>
+);
+
+export default ProvisioningPage;
+
+function Provisioning() {
+  const t = useT();
+  const { get } = useFetchClient();
+  const { allowedActions, isLoading: rbacLoading } = useRBAC({ update: PERMISSIONS.update });
+  const canUpdate = Boolean(allowedActions.canUpdate);
+
+  const settings = useLoad(async () => (await get<{ data: { scimBaseUrl: string } }>(`${API}/settings`)).data.data, []);
+  const status = useLoad(async () => (await get<{ data: Status }>(`${API}/status?hours=${STATUS_HOURS}`)).data.data, []);
+  const directories = useLoad(async () => (await get<{ data: Directory[] }>(`${API}/directories`)).data.data, []);
+  const tokens = useLoad(async () => (await get<{ data: Token[] }>(`${API}/tokens`)).data.data, []);
+
+  const [addingDirectory, setAddingDirectory] = React.useState(false);
+  const [tokenFor, setTokenFor] = React.useState<Directory | null>(null);
+  const [secret, setSecret] = React.useState<{ token: Token; secret: string } | null>(null);
+  const [revoking, setRevoking] = React.useState<Token | null>(null);
+  const { post } = useFetchClient();
+  const { toggleNotification } = useNotification();
+
+  const tenantUrl = settings.data?.scimBaseUrl ?? '';
+
+  async function revoke(token: Token) {
+    try {
+      await post(`${API}/tokens/${token.id}/revoke`, {});
+      toggleNotification({ type: 'success', message: t('provisioning.tokens.revoked.notice', { name: token.name }) });
+    } catch (error) {
+      toggleNotification({ type: 'danger', message: apiErrorMessage(error) });
+    }
+    setRevoking(null);
+    tokens.reload();
+  }
+
+  return (
+    <Page.Main>
+      <Page.Title>{t('provisioning.title')}</Page.Title>
+      <Layouts.Header title={t('provisioning.title')} subtitle={t('provisioning.subtitle')} />
+      <Layouts.Content>
+        <Flex direction="column" alignItems="stretch" gap={6}>
+          {!rbacLoading && !canUpdate && (
+            <Notice variant="info">{t('common.readOnlyRights')}</Notice>
+          )}
+
+          <Section title={t('provisioning.tenantUrl.title')} id="ib-tenant-url">
+            <LoadState loading={settings.loading} error={settings.error} what={t('provisioning.tenantUrl.title')} onRetry={settings.reload} />
+            {settings.data && <CopyField name="tenantUrl" label={t('provisioning.tenantUrl.label')} value={tenantUrl} hint={t('provisioning.tenantUrl.hint')} />}
+          </Section>
+
+          <Section
+            title={t('provisioning.status.title', { hours: STATUS_HOURS })}
+            id="ib-status"
+            actions={
+              <Button variant="tertiary" startIcon={<ArrowClockwise />} onClick={status.reload}>
+                {t('common.refresh')}
+              </Button>
+            }
+          >
+            <LoadState loading={status.loading} error={status.error} what={t('provisioning.status.what')} onRetry={status.reload} />
+            {status.data && <StatusView status={status.data} t={t} />}
+          </Section>
+
+          <Section
+            title={t('provisioning.directories.title')}
+            id="ib-directories"
+            actions={
+              canUpdate ? (
+                <Button variant="secondary" startIcon={<Plus />} onClick={() => setAddingDirectory(true)}>
+                  {t('provisioning.directories.add')}
+                </Button>
+              ) : undefined
+            }
+          >
+            <Typography textColor="neutral600">{t('provisioning.directories.intro')}</Typography>
+            <LoadState loading={directories.loading} error={directories.error} what={t('provisioning.directories.what')} onRetry={directories.reload} />
+            <LoadState loading={tokens.loading && !directories.loading} error={tokens.error} what={t('provisioning.tokens.what')} onRetry={tokens.reload} />
+            {directories.data && directories.data.length === 0 && <Typography>{t('provisioning.directories.empty')}</Typography>}
+            {directories.data?.map((directory) => (
+              <DirectoryBlock
+                key={directory.id}
+                directory={directory}
+                tokens={(tokens.data ?? []).filter((token) => token.directoryId === directory.id)}
+                canUpdate={canUpdate}
+                onCreateToken={() => setTokenFor(directory)}
+                onRevoke={setRevoking}
+              />
+            ))}
+          </Section>
+
+          <Section title={t('guides.title')} id="ib-guides">
+            <Typography textColor="neutral600">{t('guides.intro')}</Typography>
+            <Guides tenantUrl={tenantUrl} secret={t('guides.tokenPlaceholder')} />
+          </Section>
+        </Flex>
+      </Layouts.Content>
+
+      {addingDirectory && (
+        <DirectoryModal
+          onClose={() => setAddingDirectory(false)}
+          onCreated={() => {
+            setAddingDirectory(false);
+            directories.reload();
+          }}
+        />
+      )}
+      {tokenFor && (
+        <TokenModal
+          directory={tokenFor}
+          onClose={() => setTokenFor(null)}
+          onCreated={(created) => {
+            setTokenFor(null);
+            setSecret(created);
+            tokens.reload();
+          }}
+        />
+      )}
+      {secret && <SecretModal token={secret.token} secret={secret.secret} tenantUrl={tenantUrl} onClose={() => setSecret(null)} />}
+      <ConfirmAction
+        open={revoking !== null}
+        onOpenChange={(open) => !open && setRevoking(null)}
+        title={t('provisioning.tokens.revokeTitle')}
+        body={t('provisioning.tokens.revokeBody', { name: revoking?.name ?? '' })}
+        confirmLabel={t('provisioning.tokens.revoke')}
+        onConfirm={() => revoking && void revoke(revoking)}
+      />
+    </Page.Main>
+  );
+}
+
+function StatusView({ status, t }: { status: Status; t: Translate }) {
+  const { formatDate } = useIntl();
+  const when = (value: string) => formatDate(value, { dateStyle: 'medium', timeStyle: 'medium' });
+  const tiles: Array<{ key: 'success' | 'failure' | 'staged'; label: string; color: string }> = [
+    { key: 'success', label: t('provisioning.status.success'), color: 'success600' },
+    { key: 'failure', label: t('provisioning.status.failure'), color: 'danger600' },
+    { key: 'staged', label: t('provisioning.status.staged'), color: 'warning600' },
+  ];
+  const last = status.lastEvent;
+  return (
+    <Flex direction="column" alignItems="stretch" gap={4} data-testid="provisioning-status">
+      <Grid.Root gap={4}>
+        {tiles.map((tile) => (
+          <Grid.Item key={tile.key} col={4} s={12} direction="column" alignItems="stretch">
+            <Box padding={4} hasRadius borderColor="neutral200" background="neutral100">
+              <Typography variant="sigma" textColor="neutral600" tag="p">
+                {tile.label}
+              </Typography>
+              <Typography variant="alpha" textColor={tile.color} tag="p" data-testid={`status-${tile.key}`}>
+                {status.counts[tile.key]}
+              </Typography>
+            </Box>
+          </Grid.Item>
+        ))}
+      </Grid.Root>
+      <dl style={{ margin: 0 }}>
+        <Typography variant="omega" fontWeight="bold" tag="dt">
+          {t('provisioning.status.lastTokenUse')}
+        </Typography>
+        <Typography tag="dd" style={{ margin: 0 }} data-testid="status-last-token-use">
+          {status.lastTokenUse
+            ? t('provisioning.status.lastTokenUseValue', { time: when(status.lastTokenUse.lastUsedAt), token: status.lastTokenUse.tokenName })
+            : t('provisioning.status.noRequest')}
+        </Typography>
+        <Box paddingTop={2}>
+          <Typography variant="omega" fontWeight="bold" tag="dt">
+            {t('provisioning.status.lastRequest')}
+          </Typography>
+        </Box>
+        <Typography tag="dd" style={{ margin: 0 }} data-testid="status-last-request">
+          {last
+            ? t('provisioning.status.lastRequestValue', {
+                time: when(last.createdAt),
+                method: last.method,
+                operation: last.operation,
+                status: last.status,
+                outcome: last.outcome,
+                token: last.tokenName ?? '—',
+              })
+            : t('provisioning.status.noRequest')}
+        </Typography>
+      </dl>
+      <Typography variant="pi" textColor="neutral600">
+        {t('provisioning.status.note')}
+      </Typography>
+    </Flex>
+  );
+}
+
+function DirectoryBlock({
+  directory,
+  tokens,
+  canUpdate,
+  onCreateToken,
+  onRevoke,
+}: {
+  directory: Directory;
+  tokens: Token[];
+  canUpdate: boolean;
+  onCreateToken: () => void;
+  onRevoke: (token: Token) => void;
+}) {
+  const t = useT();
+  const { formatDate } = useIntl();
+  const when = (value: string | null) => (value ? formatDate(value, { dateStyle: 'medium', timeStyle: 'short' }) : t('common.never'));
+  const headingId = `ib-directory-${directory.id}`;
+  return (
+    <Box tag="article" aria-labelledby={headingId} padding={4} hasRadius borderColor="neutral200" data-testid={`directory-${directory.name}`}>
+      <Flex direction="column" alignItems="stretch" gap={3}>
+        <Flex justifyContent="space-between" alignItems="center" gap={4} wrap="wrap">
+          <Flex gap={2} alignItems="center">
+            <Typography variant="epsilon" fontWeight="bold" tag="h3" id={headingId}>
+              {directory.name}
+            </Typography>
+            {directory.isDefault && <Badge>{t('provisioning.directories.default')}</Badge>}
+          </Flex>
+          {canUpdate && (
+            <Button variant="secondary" size="S" startIcon={<Plus />} onClick={onCreateToken} aria-label={t('provisioning.tokens.createIn', { directory: directory.name })}>
+              {t('provisioning.tokens.create')}
+            </Button>
+          )}
+        </Flex>
+        {directory.description && <Typography textColor="neutral600">{directory.description}</Typography>}
+        {tokens.length === 0 ? (
+          <Typography textColor="neutral600">{t('provisioning.tokens.empty')}</Typography>
+        ) : (
+          <Table colCount={5} rowCount={tokens.length + 1} aria-label={t('provisioning.tokens.tableLabel', { directory: directory.name })}>
+            <Thead>
+              <Tr>
+                {(['name', 'secret', 'activity', 'status', 'actions'] as const).map((column) => (
+                  <Th key={column}>
+                    <Typography variant="sigma">{t(`provisioning.tokens.${column}`)}</Typography>
+                  </Th>
+                ))}
+              </Tr>
+            </Thead>
+            <Tbody>
+              {tokens.map((token) => (
+                <Tr key={token.id} data-testid={`token-${token.name}`}>
+                  <Td style={{ whiteSpace: 'normal' }}>
+                    <Flex direction="column" alignItems="flex-start" gap={1}>
+                      <Flex gap={2} wrap="wrap">
+                        <Typography fontWeight="bold" style={{ whiteSpace: 'nowrap' }}>
+                          {token.name}
+                        </Typography>
+                        {token.source !== 'admin' && <Badge>{t('provisioning.tokens.fromConfig')}</Badge>}
+                      </Flex>
+                      {token.description && (
+                        <Typography variant="pi" textColor="neutral600">
+                          {token.description}
+                        </Typography>
+                      )}
+                    </Flex>
+                  </Td>
+                  <Td>
+                    <Typography style={{ fontFamily: 'monospace' }}>{token.secretHint ?? ''}</Typography>
+                  </Td>
+                  <Td>
+                    <Flex direction="column" alignItems="flex-start" gap={1}>
+                      <Typography variant="pi">{t('provisioning.tokens.createdAt', { time: when(token.createdAt) })}</Typography>
+                      <Typography variant="pi">{t('provisioning.tokens.lastUsedAt', { time: when(token.lastUsedAt) })}</Typography>
+                    </Flex>
+                  </Td>
+                  <Td>
+                    {token.revokedAt ? (
+                      <Badge backgroundColor="danger100" textColor="danger700">
+                        {t('provisioning.tokens.revoked')}
+                      </Badge>
+                    ) : (
+                      <Badge backgroundColor="success100" textColor="success700">
+                        {t('provisioning.tokens.active')}
+                      </Badge>
+                    )}
+                  </Td>
+                  <Td>
+                    {canUpdate && !token.revokedAt && (
+                      <Button variant="danger-light" size="S" onClick={() => onRevoke(token)} aria-label={t('provisioning.tokens.revokeLabel', { name: token.name })}>
+                        {t('provisioning.tokens.revoke')}
+                      </Button>
+                    )}
+                  </Td>
+                </Tr>
+              ))}
+            </Tbody>
+          </Table>
+        )}
+      </Flex>
+    </Box>
+  );
+}
+
+/** A small form in a modal: fields, the server's refusal shown above the buttons, submit on Enter. */
+function FormModal({
+  title,
+  submitLabel,
+  onClose,
+  onSubmit,
+  error,
+  busy,
+  children,
+}: {
+  title: string;
+  submitLabel: string;
+  onClose: () => void;
+  onSubmit: () => void;
+  error: string | null;
+  busy: boolean;
+  children: React.ReactNode;
+}) {
+  const t = useT();
+  return (
+    <Modal.Root open onOpenChange={(open) => !open && onClose()}>
+      <Modal.Content>
+        <form
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            onSubmit();
+          }}
+        >
+          <Modal.Header>
+            <Modal.Title>{title}</Modal.Title>
+          </Modal.Header>
+          <Modal.Body>
+            <Flex direction="column" alignItems="stretch" gap={4}>
+              {children}
+              {error && <Notice variant="danger">{error}</Notice>}
+            </Flex>
+          </Modal.Body>
+          <Modal.Footer>
+            <Modal.Close>
+              <Button variant="tertiary">{t('common.cancel')}</Button>
+            </Modal.Close>
+            <Button type="submit" loading={busy}>
+              {submitLabel}
+            </Button>
+          </Modal.Footer>
+        </form>
+      </Modal.Content>
+    </Modal.Root>
+  );
+}
+
+function NameDescriptionFields({
+  prefix,
+  name,
+  description,
+  onName,
+  onDescription,
+  nameError,
+  t,
+}: {
+  prefix: 'provisioning.directory' | 'provisioning.token';
+  name: string;
+  description: string;
+  onName: (value: string) => void;
+  onDescription: (value: string) => void;
+  nameError: string | undefined;
+  t: Translate;
+}) {
+  return (
+    <>
+      <Field.Root name="name" required error={nameError} hint={t(`${prefix}.nameHint`)}>
+        <Field.Label>{t(`${prefix}.name`)}</Field.Label>
+        <Field.Input value={name} onChange={(event: React.ChangeEvent<HTMLInputElement>) => onName(event.target.value)} autoFocus maxLength={200} />
+        <Field.Hint />
+        <Field.Error />
+      </Field.Root>
+      <Field.Root name="description">
+        <Field.Label>{t(`${prefix}.description`)}</Field.Label>
+        <Textarea value={description} onChange={(event: React.ChangeEvent<HTMLTextAreaElement>) => onDescription(event.target.value)} maxLength={2000} />
+      </Field.Root>
+    </>
+  );
+}
+
+function DirectoryModal({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
+  const t = useT();
+  const { post } = useFetchClient();
+  const { toggleNotification } = useNotification();
+  const [name, setName] = React.useState('');
+  const [description, setDescription] = React.useState('');
+  const [touched, setTouched] = React.useState(false);
+  const [error, setError] = React.useState<string | null>(null);
+  const [busy, setBusy] = React.useState(false);
+  const nameError = touched && !name.trim() ? t('provisioning.directory.nameRequired') : undefined;
+
+  async function submit() {
+    setTouched(true);
+    if (!name.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await post(`${API}/directories`, { name: name.trim(), description: description.trim() || null });
+      toggleNotification({ type: 'success', message: t('provisioning.directories.created', { name: name.trim() }) });
+      onCreated();
+    } catch (caught) {
+      setError(apiErrorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <FormModal title={t('provisioning.directory.modalTitle')} submitLabel={t('common.create')} onClose={onClose} onSubmit={() => void submit()} error={error} busy={busy}>
+      <NameDescriptionFields prefix="provisioning.directory" name={name} description={description} onName={setName} onDescription={setDescription} nameError={nameError} t={t} />
+    </FormModal>
+  );
+}
+
+function TokenModal({ directory, onClose, onCreated }: { directory: Directory; onClose: () => void; onCreated: (created: { token: Token; secret: string }) => void }) {
+  const t = useT();
+  const { post } = useFetchClient();
+  const [name, setName] = React.useState('');
+  const [description, setDescription] = React.useState('');
+  const [touched, setTouched] = React.useState(false);
+  const [error, setError] = React.useState<string | null>(null);
+  const [busy, setBusy] = React.useState(false);
+  const nameError = touched && !name.trim() ? t('provisioning.token.nameRequired') : undefined;
+
+  async function submit() {
+    setTouched(true);
+    if (!name.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const { data } = await post<{ data: Token & { secret: string } }>(`${API}/tokens`, {
+        name: name.trim(),
+        description: description.trim() || null,
+        directoryId: directory.id,
+      });
+      const { secret, ...token } = data.data;
+      onCreated({ token, secret });
+    } catch (caught) {
+      setError(apiErrorMessage(caught));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <FormModal
+      title={t('provisioning.token.modalTitle', { directory: directory.name })}
+      submitLabel={t('common.create')}
+      onClose={onClose}
+      onSubmit={() => void submit()}
+      error={error}
+      busy={busy}
+    >
+      <NameDescriptionFields prefix="provisioning.token" name={name} description={description} onName={setName} onDescription={setDescription} nameError={nameError} t={t} />
+    </FormModal>
+  );
+}
+
+/** The new token's secret, shown this once; closing the modal drops it from the page. */
+function SecretModal({ token, secret, tenantUrl, onClose }: { token: Token; secret: string; tenantUrl: string; onClose: () => void }) {
+  const t = useT();
+  return (
+    <Modal.Root open onOpenChange={(open) => !open && onClose()}>
+      <Modal.Content>
+        <Modal.Header>
+          <Modal.Title>{`${t('provisioning.secret.title')}: ${token.name}`}</Modal.Title>
+        </Modal.Header>
+        <Modal.Body>
+          <Flex direction="column" alignItems="stretch" gap={4} data-testid="secret-modal">
+            <Notice variant="warning">{t('provisioning.secret.warning')}</Notice>
+            <CopyField name="secret" label={t('provisioning.secret.label')} value={secret} />
+            <Typography>{t('provisioning.secret.next')}</Typography>
+            <Guides tenantUrl={tenantUrl} secret={secret} />
+          </Flex>
+        </Modal.Body>
+        <Modal.Footer>
+          <span />
+          <Button onClick={onClose}>{t('provisioning.secret.done')}</Button>
+        </Modal.Footer>
+      </Modal.Content>
+    </Modal.Root>
+  );
+}
+
+const GUIDE_STEPS = {
+  entra: ['guides.entra.1', 'guides.entra.2', 'guides.entra.3', 'guides.entra.4', 'guides.entra.5', 'guides.entra.6', 'guides.entra.7'],
+  okta: ['guides.okta.1', 'guides.okta.2', 'guides.okta.3', 'guides.okta.4', 'guides.okta.5', 'guides.okta.6', 'guides.okta.7'],
+} as const;
+
+/** The Entra and Okta set-up steps, collapsible, with the Tenant URL and the secret (or where to find it) filled in. */
+function Guides({ tenantUrl, secret }: { tenantUrl: string; secret: string }) {
+  const t = useT();
+  const { formatMessage } = useIntl();
+  const rich = (key: keyof typeof en, values: Record<string, React.ReactNode>) =>
+    formatMessage({ id: `${PLUGIN_ID}.${key}`, defaultMessage: en[key] }, values as Record<string, string>);
+  const code = (value: string) => (
+    <code key={value} style={{ fontFamily: 'monospace', wordBreak: 'break-all', background: 'rgba(0,0,0,0.05)', padding: '0 4px', borderRadius: 4 }}>
+      {value}
+    </code>
+  );
+  return (
+    <Accordion.Root>
+      {(['entra', 'okta'] as const).map((provider) => (
+        <Accordion.Item key={provider} value={provider}>
+          <Accordion.Header>
+            <Accordion.Trigger>{t(`guides.${provider}.title`)}</Accordion.Trigger>
+          </Accordion.Header>
+          <Accordion.Content>
+            <Box padding={4}>
+              <ol style={{ paddingLeft: 20, margin: 0, listStyle: 'decimal' }}>
+                {GUIDE_STEPS[provider].map((key) => (
+                  <li key={key} style={{ marginBottom: 8 }}>
+                    <Typography>{rich(key, { tenantUrl: code(tenantUrl), secret: code(secret) })}</Typography>
+                  </li>
+                ))}
+              </ol>
+            </Box>
+          </Accordion.Content>
+        </Accordion.Item>
+      ))}
+    </Accordion.Root>
+  );
+}
