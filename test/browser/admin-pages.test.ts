@@ -293,6 +293,27 @@ describe('Connections (SSO)', () => {
     await shot(page, 'connections-disabled');
   });
 
+  test('add a SAML connection by uploading the IdP metadata file: read in the browser, saved, listed', async () => {
+    const idpMetadata = new TestIdp().metadataXml();
+    await page.getByRole('button', { name: 'Add SAML connection' }).click();
+    const form = page.getByRole('dialog');
+    await form.getByLabel('Display name').fill('Uploaded SAML');
+    await form.getByTestId('metadata-file').setInputFiles({ name: 'idp-metadata.xml', mimeType: 'application/xml', buffer: Buffer.from(idpMetadata) });
+    await form.getByText(/Read idp-metadata\.xml/).waitFor();
+    expect(await form.getByLabel('IdP metadata XML').inputValue()).toBe(idpMetadata);
+    await shot(page, 'connection-saml-upload');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    await page.getByTestId('connection-uploaded-saml').waitFor();
+    expect(await valueOf('value-uploaded-saml-acs')).toBe(`${app.origin}/api/sso/uploaded-saml/acs`);
+    const stored = await app.strapi.plugin('identity-bridge').service('sso').getConnection('uploaded-saml');
+    expect(stored).toMatchObject({ type: 'saml', name: 'Uploaded SAML' });
+    await app.strapi.plugin('identity-bridge').service('sso').deleteConnection('uploaded-saml');
+    await page.reload();
+    await page.getByTestId('connection-okta-saml').waitFor();
+    expect(await page.getByTestId('connection-uploaded-saml').count()).toBe(0);
+  });
+
   test('the login policy: the break-glass refusal is shown as a clear error', async () => {
     const policy = page.locator('section[aria-labelledby="ib-login-policy"]');
     await policy.getByLabel('SSO-only roles').fill('strapi-super-admin');
