@@ -6,6 +6,7 @@ import { Duplicate, WarningCircle } from '@strapi/icons';
 import { useClipboard, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import en from '../translations/en.json';
+import { apiErrorMessage } from '../utils/model';
 
 export type MessageKey = keyof typeof en;
 export type Translate = (key: MessageKey, values?: Record<string, React.ReactNode>) => string;
@@ -218,4 +219,49 @@ export function Notice({
       </Flex>
     </Box>
   );
+}
+
+/**
+ * Runs an admin API call and says how it went: a success notice with `success`, or the server's own message.
+ * Never throws, so the caller can refresh what the call changed either way.
+ */
+export function useNotifiedCall() {
+  const { toggleNotification } = useNotification();
+  return async (call: () => Promise<unknown>, success: string): Promise<void> => {
+    try {
+      await call();
+      toggleNotification({ type: 'success', message: success });
+    } catch (error) {
+      toggleNotification({ type: 'danger', message: apiErrorMessage(error) });
+    }
+  };
+}
+
+/**
+ * The state of a name + description form (directories, tokens): the name is required (its message shows once
+ * the person tried to submit), `save` gets the trimmed values; a refusal is kept in `error` for the form.
+ */
+export function useNameDescriptionForm(requiredMessage: string, save: (name: string, description: string | null) => Promise<void>) {
+  const [name, setName] = React.useState('');
+  const [description, setDescription] = React.useState('');
+  const [touched, setTouched] = React.useState(false);
+  const [error, setError] = React.useState<string | null>(null);
+  const [busy, setBusy] = React.useState(false);
+  const nameError = touched && !name.trim() ? requiredMessage : undefined;
+
+  async function submit() {
+    setTouched(true);
+    if (!name.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await save(name.trim(), description.trim() || null);
+    } catch (caught) {
+      setError(apiErrorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return { name, setName, description, setDescription, nameError, error, busy, submit };
 }

@@ -38,7 +38,7 @@ import {
   type ConnectionType,
   type ConnectionView,
 } from '../utils/model';
-import { ConfirmAction, CopyField, LoadState, Notice, Section, useLoad, useT, type MessageKey } from '../components/ui';
+import { ConfirmAction, CopyField, LoadState, Notice, Section, useLoad, useNotifiedCall, useT, type MessageKey } from '../components/ui';
 
 const API = `/${PLUGIN_ID}`;
 const MAX_METADATA_BYTES = 1024 * 1024;
@@ -61,6 +61,7 @@ function Connections() {
   const t = useT();
   const { get, post, del } = useFetchClient();
   const { toggleNotification } = useNotification();
+  const notifiedCall = useNotifiedCall();
   const { allowedActions, isLoading: rbacLoading } = useRBAC({ update: PERMISSIONS.update });
   const canUpdate = Boolean(allowedActions.canUpdate);
 
@@ -73,22 +74,15 @@ function Connections() {
   const origin = settings.data?.origin ?? window.location.origin;
 
   async function setEnabled(connection: ConnectionView, enabled: boolean) {
-    try {
-      await post(`${API}/sso/connections/${encodeURIComponent(connection.id)}/${enabled ? 'enable' : 'disable'}`, {});
-      toggleNotification({ type: 'success', message: t(enabled ? 'connections.enabledNotice' : 'connections.disabledNotice', { name: connection.name }) });
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: apiErrorMessage(error) });
-    }
+    await notifiedCall(
+      () => post(`${API}/sso/connections/${encodeURIComponent(connection.id)}/${enabled ? 'enable' : 'disable'}`, {}),
+      t(enabled ? 'connections.enabledNotice' : 'connections.disabledNotice', { name: connection.name })
+    );
     connections.reload();
   }
 
   async function remove(connection: ConnectionView) {
-    try {
-      await del(`${API}/sso/connections/${encodeURIComponent(connection.id)}`);
-      toggleNotification({ type: 'success', message: t('connections.deleted', { name: connection.name }) });
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: apiErrorMessage(error) });
-    }
+    await notifiedCall(() => del(`${API}/sso/connections/${encodeURIComponent(connection.id)}`), t('connections.deleted', { name: connection.name }));
     setDeleting(null);
     connections.reload();
   }

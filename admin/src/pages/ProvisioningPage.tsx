@@ -26,9 +26,8 @@ import { ArrowClockwise, Plus } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
 import { PERMISSIONS } from '../permissions';
 import { PLUGIN_ID } from '../pluginId';
-import { apiErrorMessage } from '../utils/model';
 import en from '../translations/en.json';
-import { ConfirmAction, CopyField, LoadState, Notice, Section, useLoad, useT, type Translate } from '../components/ui';
+import { ConfirmAction, CopyField, LoadState, Notice, Section, useLoad, useNameDescriptionForm, useNotifiedCall, useT, type Translate } from '../components/ui';
 
 const API = `/${PLUGIN_ID}`;
 const STATUS_HOURS = 24;
@@ -82,17 +81,12 @@ function Provisioning() {
   const [secret, setSecret] = React.useState<{ token: Token; secret: string } | null>(null);
   const [revoking, setRevoking] = React.useState<Token | null>(null);
   const { post } = useFetchClient();
-  const { toggleNotification } = useNotification();
+  const notifiedCall = useNotifiedCall();
 
   const tenantUrl = settings.data?.scimBaseUrl ?? '';
 
   async function revoke(token: Token) {
-    try {
-      await post(`${API}/tokens/${token.id}/revoke`, {});
-      toggleNotification({ type: 'success', message: t('provisioning.tokens.revoked.notice', { name: token.name }) });
-    } catch (error) {
-      toggleNotification({ type: 'danger', message: apiErrorMessage(error) });
-    }
+    await notifiedCall(() => post(`${API}/tokens/${token.id}/revoke`, {}), t('provisioning.tokens.revoked.notice', { name: token.name }));
     setRevoking(null);
     tokens.reload();
   }
@@ -442,28 +436,14 @@ function DirectoryModal({ onClose, onCreated }: { onClose: () => void; onCreated
   const t = useT();
   const { post } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const [name, setName] = React.useState('');
-  const [description, setDescription] = React.useState('');
-  const [touched, setTouched] = React.useState(false);
-  const [error, setError] = React.useState<string | null>(null);
-  const [busy, setBusy] = React.useState(false);
-  const nameError = touched && !name.trim() ? t('provisioning.directory.nameRequired') : undefined;
-
-  async function submit() {
-    setTouched(true);
-    if (!name.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await post(`${API}/directories`, { name: name.trim(), description: description.trim() || null });
-      toggleNotification({ type: 'success', message: t('provisioning.directories.created', { name: name.trim() }) });
+  const { name, setName, description, setDescription, nameError, error, busy, submit } = useNameDescriptionForm(
+    t('provisioning.directory.nameRequired'),
+    async (trimmedName, trimmedDescription) => {
+      await post(`${API}/directories`, { name: trimmedName, description: trimmedDescription });
+      toggleNotification({ type: 'success', message: t('provisioning.directories.created', { name: trimmedName }) });
       onCreated();
-    } catch (caught) {
-      setError(apiErrorMessage(caught));
-    } finally {
-      setBusy(false);
     }
-  }
+  );
 
   return (
     <FormModal title={t('provisioning.directory.modalTitle')} submitLabel={t('common.create')} onClose={onClose} onSubmit={() => void submit()} error={error} busy={busy}>
@@ -475,31 +455,18 @@ function DirectoryModal({ onClose, onCreated }: { onClose: () => void; onCreated
 function TokenModal({ directory, onClose, onCreated }: { directory: Directory; onClose: () => void; onCreated: (created: { token: Token; secret: string }) => void }) {
   const t = useT();
   const { post } = useFetchClient();
-  const [name, setName] = React.useState('');
-  const [description, setDescription] = React.useState('');
-  const [touched, setTouched] = React.useState(false);
-  const [error, setError] = React.useState<string | null>(null);
-  const [busy, setBusy] = React.useState(false);
-  const nameError = touched && !name.trim() ? t('provisioning.token.nameRequired') : undefined;
-
-  async function submit() {
-    setTouched(true);
-    if (!name.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
+  const { name, setName, description, setDescription, nameError, error, busy, submit } = useNameDescriptionForm(
+    t('provisioning.token.nameRequired'),
+    async (trimmedName, trimmedDescription) => {
       const { data } = await post<{ data: Token & { secret: string } }>(`${API}/tokens`, {
-        name: name.trim(),
-        description: description.trim() || null,
+        name: trimmedName,
+        description: trimmedDescription,
         directoryId: directory.id,
       });
       const { secret, ...token } = data.data;
       onCreated({ token, secret });
-    } catch (caught) {
-      setError(apiErrorMessage(caught));
-      setBusy(false);
     }
-  }
+  );
 
   return (
     <FormModal
