@@ -34,13 +34,22 @@
  *   Strapi's permission engine does (the admin user with `permission.subject`), twice in a row for each admin
  *   user (`adminIds`, or the first `limit` identities' admin users): answers the times of both calls and the
  *   first call's result. The first call of a user the plugin has not cached is its cache miss.
+ *
+ * Commands of the SSO benchmark (bench/sso.mjs):
+ * - seedSsoBindings { connectionId, issuer, tenantId, from, to }: binds users `from`..`to - 1` (seeded or
+ *   SCIM-created before) to `issuer` + `{tenantId}:{objectId}` (bench/users.mjs objectIdOf), as a first sign-in
+ *   through an Entra connection leaves them, in transactions of 1,000.
+ * - timePasswordHash { email, password, samples }: times Strapi's own password check (admin::auth
+ *   validatePassword, bcryptjs) against the stored hash of `email`, `samples` times.
+ * - loginRateLimit { enabled }: turns Strapi's rate limit of POST /admin/login (5 per 5 min per email and IP)
+ *   on or off; the benchmark logs in hundreds of times a second as one user.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { userBody, storedUserData, userColumns } from './users.mjs';
+import { objectIdOf, userBody, storedUserData, userColumns } from './users.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const appDir = resolve(here, '..', 'playground');
@@ -50,6 +59,7 @@ const UID = {
   directory: 'plugin::identity-bridge.directory',
   identity: 'plugin::identity-bridge.identity',
   identityValue: 'plugin::identity-bridge.identity-value',
+  ssoIdentity: 'plugin::identity-bridge.sso-identity',
 };
 
 Object.assign(process.env, {
@@ -326,6 +336,47 @@ async function timeCondition({ condition, subject, adminIds, limit = 200 }) {
   return { samples };
 }
 
+// ------------------------------------------------------------------------------------ SSO benchmark set-up
+async function seedSsoBindings({ connectionId, issuer, tenantId, from, to }) {
+  const started = performance.now();
+  const BATCH = 1000;
+  let bound = 0;
+  for (let start = from; start < to; start += BATCH) {
+    const end = Math.min(to, start + BATCH);
+    const emails = Array.from({ length: end - start }, (_, k) => userBody(start + k).emails[0].value.toLowerCase());
+    await strapi.db.transaction(async () => {
+      const admins = await strapi.db.query('admin::user').findMany({ where: { email: { $in: emails } }, select: ['id', 'email'] });
+      const idByEmail = new Map(admins.map((row) => [row.email, row.id]));
+      const rows = emails.map((email, k) => {
+        const adminUserId = idByEmail.get(email);
+        if (!adminUserId) throw new Error(`seedSsoBindings: no admin user ${email}`);
+        return {
+          connectionId, issuer, subject: `${tenantId}:${objectIdOf(start + k)}`, adminUserId, email,
+          lastSignInAt: new Date(), documentId: `d${randomBytes(12).toString('hex').slice(0, 23)}`,
+        };
+      });
+      await strapi.db.query(UID.ssoIdentity).createMany({ data: rows });
+      bound += rows.length;
+    });
+  }
+  if (isPostgres) await strapi.db.connection.raw('ANALYZE');
+  return { bound, ms: performance.now() - started };
+}
+
+async function timePasswordHash({ email, password, samples = 20 }) {
+  const row = await strapi.db.query('admin::user').findOne({ where: { email: email.toLowerCase() }, select: ['password'] });
+  if (!row?.password) throw new Error(`timePasswordHash: no password for ${email}`);
+  const auth = strapi.service('admin::auth');
+  const times = [];
+  for (let k = 0; k < samples; k += 1) {
+    const t0 = performance.now();
+    const ok = await auth.validatePassword(password, row.password);
+    times.push(performance.now() - t0);
+    if (!ok) throw new Error('timePasswordHash: the password does not match');
+  }
+  return { times, rounds: Number(/^\$2[aby]?\$(\d+)\$/.exec(row.password)?.[1] ?? NaN) };
+}
+
 let inspectorSession = null;
 async function profile(on) {
   const { Session } = await import('node:inspector');
@@ -357,6 +408,9 @@ process.on('message', async (message) => {
     else if (cmd === 'seedArticles') result = await seedArticles(message);
     else if (cmd === 'timeCondition') result = await timeCondition(message);
     else if (cmd === 'profile') result = await profile(message.on);
+    else if (cmd === 'seedSsoBindings') result = await seedSsoBindings(message);
+    else if (cmd === 'timePasswordHash') result = await timePasswordHash(message);
+    else if (cmd === 'loginRateLimit') result = (strapi.config.set('admin.rateLimit', { ...(strapi.config.get('admin.rateLimit') ?? {}), enabled: message.enabled }), {});
     else if (cmd === 'analyze') result = (await strapi.db.connection.raw('ANALYZE'), {});
     else if (cmd === 'stop') {
       await strapi.destroy();

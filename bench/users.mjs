@@ -37,3 +37,6 @@ export function userColumns(data) {
     active: data.active !== false,
   };
 }
+
+/** User `i`'s Entra object id (the `oid` claim / objectidentifier attribute): a GUID made from `i`. */
+export const objectIdOf = (i) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
