@@ -450,7 +450,20 @@ function pooled(runs) {
   summary.cpu = { server: weight('server'), db: weight('db'), other: weight('other'), otherMax: Math.max(...runs.map((run) => run.cpu.other)) };
   summary.serverMsPerRequest = (summary.cpu.server * 1000) / summary.rps;
   summary.rounds = runs.map((run) => ({ rps: run.latencies.length / run.seconds, p50: summarize(run.latencies, run.seconds, 0, null).p50, other: run.cpu.other, attempts: run.attempts }));
+  // Each round measured every scenario once, back to back: the median over rounds is what a noisy round
+  // (another process waking up) cannot move; min–max is the spread.
+  const rps = summary.rounds.map((r) => r.rps);
+  const p50 = summary.rounds.map((r) => r.p50);
+  summary.median = { rps: median(rps), p50: median(p50), rpsMin: Math.min(...rps), rpsMax: Math.max(...rps), p50Min: Math.min(...p50), p50Max: Math.max(...p50) };
   return summary;
+}
+
+/** The median (the mean of the two middle values for an even count). */
+function median(values) {
+  const sorted = Float64Array.from(values).sort();
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }
 
 // ------------------------------------------------------------------------------------------------- main
@@ -563,6 +576,18 @@ console.log([line(rows[0]), `|${widths.map((w, c) => (c === 0 ? '-'.repeat(w + 2
 console.log(`\n  every editor gets a full first page of ${options.pageSize} entries; "sees" is pagination.total. Δ is against (1).`);
 if (options.rounds > 1) {
   for (const name of Object.keys(SCENARIOS)) console.log(`  rounds ${name.padEnd(8)}: ${m[name].rounds.map((r) => `${fmt(r.rps, 0)} req/s p50 ${fmt(r.p50, 2)}`).join(' · ')}`);
+  const medianRows = [['scenario', 'req/s median', 'min–max', 'p50 ms median', 'min–max', 'Δ req/s', 'Δ p50']];
+  for (const [name, scenario] of Object.entries(SCENARIOS)) {
+    const md = m[name].median;
+    medianRows.push([
+      scenario.label, fmt(md.rps, 1), `${fmt(md.rpsMin, 1)}–${fmt(md.rpsMax, 1)}`, fmt(md.p50, 2), `${fmt(md.p50Min, 2)}–${fmt(md.p50Max, 2)}`,
+      name === 'baseline' ? '—' : pct(md.rps / base.median.rps - 1), name === 'baseline' ? '—' : pct(md.p50 / base.median.p50 - 1),
+    ]);
+  }
+  const mw = medianRows[0].map((_, c) => Math.max(...medianRows.map((row) => row[c].length)));
+  const mline = (row) => `| ${row.map((cell, c) => (c === 0 ? cell.padEnd(mw[c]) : cell.padStart(mw[c]))).join(' | ')} |`;
+  console.log(`\n  median of the ${options.rounds} rounds per scenario (each round measures the three back to back, order rotating), with the spread:\n`);
+  console.log([mline(medianRows[0]), `|${mw.map((w, c) => (c === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|')}|`, ...medianRows.slice(1).map(mline)].join('\n'));
 }
 
 if (result.sequential) {
@@ -624,19 +649,27 @@ if (result.profiles) {
 }
 
 const checks = [];
-const rpsOverhead = 1 - m.plugin.rps / base.rps;
-const p50Overhead = m.plugin.p50 / base.p50 - 1;
-checks.push({ target: `plugin condition vs no condition: req/s overhead ≤ ${TARGET * 100}%`, measured: `${fmt(rpsOverhead * 100, 1)}% (${fmt(m.plugin.rps, 0)} vs ${fmt(base.rps, 0)} req/s)`, pass: rpsOverhead <= TARGET });
-checks.push({ target: `plugin condition vs no condition: p50 overhead ≤ ${TARGET * 100}%`, measured: `${fmt(p50Overhead * 100, 1)}% (${fmt(m.plugin.p50, 2)} vs ${fmt(base.p50, 2)} ms)`, pass: p50Overhead <= TARGET });
+// With 3 rounds or more the targets are judged on the median of rounds (one noisy round cannot decide them);
+// with fewer, on the pooled figures.
+const byMedian = options.rounds >= 3;
+const judged = (name) => (byMedian ? m[name].median : m[name]);
+const how = byMedian ? `median of ${options.rounds} rounds` : 'pooled';
+const rpsOverhead = 1 - judged('plugin').rps / judged('baseline').rps;
+const p50Overhead = judged('plugin').p50 / judged('baseline').p50 - 1;
+checks.push({ target: `plugin condition vs no condition: req/s overhead ≤ ${TARGET * 100}% (${how})`, measured: `${fmt(rpsOverhead * 100, 1)}% (${fmt(judged('plugin').rps, 1)} vs ${fmt(judged('baseline').rps, 1)} req/s)`, pass: rpsOverhead <= TARGET, value: rpsOverhead, kind: 'rps' });
+checks.push({ target: `plugin condition vs no condition: p50 overhead ≤ ${TARGET * 100}% (${how})`, measured: `${fmt(p50Overhead * 100, 1)}% (${fmt(judged('plugin').p50, 2)} vs ${fmt(judged('baseline').p50, 2)} ms)`, pass: p50Overhead <= TARGET, value: p50Overhead, kind: 'p50' });
 const rpsVsCreator = 1 - m.plugin.rps / m.creator.rps;
 const p50VsCreator = m.plugin.p50 / m.creator.p50 - 1;
 console.log(`\n  for comparison, plugin vs admin::is-creator: req/s ${pct(-rpsVsCreator)}, p50 ${pct(p50VsCreator)}; is-creator vs no condition: req/s ${pct(m.creator.rps / base.rps - 1)}, p50 ${pct(m.creator.p50 / base.p50 - 1)}`);
 if (options.rounds > 1) {
   const paired = m.plugin.rounds.map((r, k) => 1 - r.rps / base.rounds[k].rps);
   const pairedCreator = m.creator.rounds.map((r, k) => 1 - r.rps / base.rounds[k].rps);
-  const median = (values) => Float64Array.from(values).sort()[Math.floor((values.length - 1) / 2)];
   console.log(`  req/s overhead per round vs baseline: plugin ${paired.map((v) => `${fmt(v * 100, 1)}%`).join(', ')} (median ${fmt(median(paired) * 100, 1)}%); is-creator ${pairedCreator.map((v) => `${fmt(v * 100, 1)}%`).join(', ')} (median ${fmt(median(pairedCreator) * 100, 1)}%)`);
+  const pairedP50 = m.plugin.rounds.map((r, k) => r.p50 / base.rounds[k].p50 - 1);
+  const pairedP50Creator = m.creator.rounds.map((r, k) => r.p50 / base.rounds[k].p50 - 1);
+  console.log(`  p50 overhead per round vs baseline: plugin ${pairedP50.map((v) => `${fmt(v * 100, 1)}%`).join(', ')} (median ${fmt(median(pairedP50) * 100, 1)}%); is-creator ${pairedP50Creator.map((v) => `${fmt(v * 100, 1)}%`).join(', ')} (median ${fmt(median(pairedP50Creator) * 100, 1)}%)`);
   result.rpsOverheadPerRound = { plugin: paired, creator: pairedCreator };
+  result.p50OverheadPerRound = { plugin: pairedP50, creator: pairedP50Creator };
 }
 console.log('\n## Targets\n');
 for (const check of checks) console.log(`${check.pass ? 'PASS' : 'FAIL'}  ${check.target}: ${check.measured}`);
