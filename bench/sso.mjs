@@ -519,14 +519,14 @@ function verdicts(results) {
   const at = `at ${fmtInt(largest.size)} identities`;
   const bare = loginWithoutHash(largest);
   const checks = [];
-  checks.push({ metric: 'SAML ACS p50 (one at a time)', value: s.samlAcs.p50, floor: s.login.p50, floorName: 'password login p50', limit: TARGET.vsPasswordLogin, at });
-  checks.push({ metric: 'SAML ACS p50 (one at a time)', value: s.samlAcs.p50, floor: bare, floorName: 'login − bcrypt p50', limit: TARGET.vsLoginWithoutHash, at });
-  checks.push({ metric: 'OIDC callback − IdP p50 (one at a time)', value: s.oidcPlugin.p50, floor: s.login.p50, floorName: 'password login p50', limit: TARGET.vsPasswordLogin, at });
-  checks.push({ metric: 'OIDC callback − IdP p50 (one at a time)', value: s.oidcPlugin.p50, floor: bare, floorName: 'login − bcrypt p50', limit: TARGET.vsLoginWithoutHash, at });
+  checks.push({ metric: 'SAML ACS p50 ms (one at a time)', value: s.samlAcs.p50, floor: s.login.p50, floorName: 'password login p50', limit: TARGET.vsPasswordLogin, at });
+  checks.push({ metric: 'SAML ACS p50 ms (one at a time)', value: s.samlAcs.p50, floor: bare, floorName: 'login − bcrypt p50', limit: TARGET.vsLoginWithoutHash, at });
+  checks.push({ metric: 'OIDC callback − IdP p50 ms (one at a time)', value: s.oidcPlugin.p50, floor: s.login.p50, floorName: 'password login p50', limit: TARGET.vsPasswordLogin, at });
+  checks.push({ metric: 'OIDC callback − IdP p50 ms (one at a time)', value: s.oidcPlugin.p50, floor: bare, floorName: 'login − bcrypt p50', limit: TARGET.vsLoginWithoutHash, at });
   checks.push({ metric: 'SAML ACS req/s (under load)', value: largest.load['SAML ACS'].rps, floor: largest.load.login.rps, floorName: 'password login req/s', limit: TARGET.loadVsPasswordLogin, higherIsBetter: true, at });
   if (results.length > 1) {
-    checks.push({ metric: `SAML ACS p50 ${fmtInt(largest.size)} vs ${fmtInt(smallest.size)}`, value: s.samlAcs.p50, floor: smallest.sequential.samlAcs.p50, floorName: `p50 at ${fmtInt(smallest.size)}`, limit: TARGET.flat, at: '' });
-    checks.push({ metric: `OIDC callback − IdP p50 ${fmtInt(largest.size)} vs ${fmtInt(smallest.size)}`, value: s.oidcPlugin.p50, floor: smallest.sequential.oidcPlugin.p50, floorName: `p50 at ${fmtInt(smallest.size)}`, limit: TARGET.flat, at: '' });
+    checks.push({ metric: `SAML ACS p50 ms ${fmtInt(largest.size)} vs ${fmtInt(smallest.size)}`, value: s.samlAcs.p50, floor: smallest.sequential.samlAcs.p50, floorName: `p50 at ${fmtInt(smallest.size)}`, limit: TARGET.flat, at: '' });
+    checks.push({ metric: `OIDC callback − IdP p50 ms ${fmtInt(largest.size)} vs ${fmtInt(smallest.size)}`, value: s.oidcPlugin.p50, floor: smallest.sequential.oidcPlugin.p50, floorName: `p50 at ${fmtInt(smallest.size)}`, limit: TARGET.flat, at: '' });
   }
   for (const check of checks) {
     check.ratio = check.value / check.floor;
