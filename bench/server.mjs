@@ -41,6 +41,9 @@
  *   through an Entra connection leaves them, in transactions of 1,000.
  * - timePasswordHash { email, password, samples }: times Strapi's own password check (admin::auth
  *   validatePassword, bcryptjs) against the stored hash of `email`, `samples` times.
+ * - setPasswordHash { email, rounds }: re-hashes the user's password (`password`) with bcrypt at `rounds` (Strapi
+ *   stores cost 10): with cost 4 the check costs ≈ 1/64 of it, so POST /admin/login is Strapi's login with the
+ *   hash taken out.
  * - loginRateLimit { enabled }: turns Strapi's rate limit of POST /admin/login (5 per 5 min per email and IP)
  *   on or off; the benchmark logs in hundreds of times a second as one user.
  */
@@ -377,6 +380,13 @@ async function timePasswordHash({ email, password, samples = 20 }) {
   return { times, rounds: Number(/^\$2[aby]?\$(\d+)\$/.exec(row.password)?.[1] ?? NaN) };
 }
 
+async function setPasswordHash({ email, password, rounds }) {
+  const bcrypt = require('bcryptjs'); // what Strapi's admin::auth service hashes with
+  const updated = await strapi.db.query('admin::user').updateMany({ where: { email: email.toLowerCase() }, data: { password: bcrypt.hashSync(password, rounds) } });
+  if (updated.count !== 1) throw new Error(`setPasswordHash: ${updated.count} users ${email}`);
+  return {};
+}
+
 let inspectorSession = null;
 async function profile(on) {
   const { Session } = await import('node:inspector');
@@ -409,6 +419,7 @@ process.on('message', async (message) => {
     else if (cmd === 'timeCondition') result = await timeCondition(message);
     else if (cmd === 'profile') result = await profile(message.on);
     else if (cmd === 'seedSsoBindings') result = await seedSsoBindings(message);
+    else if (cmd === 'setPasswordHash') result = await setPasswordHash(message);
     else if (cmd === 'timePasswordHash') result = await timePasswordHash(message);
     else if (cmd === 'loginRateLimit') result = (strapi.config.set('admin.rateLimit', { ...(strapi.config.get('admin.rateLimit') ?? {}), enabled: message.enabled }), {});
     else if (cmd === 'analyze') result = (await strapi.db.connection.raw('ANALYZE'), {});
