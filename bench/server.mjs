@@ -44,6 +44,9 @@
  * - setPasswordHash { email, rounds }: re-hashes the user's password (`password`) with bcrypt at `rounds` (Strapi
  *   stores cost 10): with cost 4 the check costs ≈ 1/64 of it, so POST /admin/login is Strapi's login with the
  *   hash taken out.
+ * - timeLoginGuard { email, samples }: times the statements the plugin's guard on POST /admin/login sends before
+ *   Strapi's handler (server/src/strapi/admin-session.ts policySubject and superAdminSubjects; the same queries),
+ *   so the password-login floor can be read with and without the plugin's part.
  * - loginRateLimit { enabled }: turns Strapi's rate limit of POST /admin/login (5 per 5 min per email and IP)
  *   on or off; the benchmark logs in hundreds of times a second as one user.
  */
@@ -387,6 +390,19 @@ async function setPasswordHash({ email, password, rounds }) {
   return {};
 }
 
+async function timeLoginGuard({ email, samples = 20 }) {
+  const fields = ['id', 'email', 'isActive', 'password'];
+  const populate = { roles: { select: ['code', 'name'] } };
+  const times = [];
+  for (let k = 0; k < samples; k += 1) {
+    const t0 = performance.now();
+    await strapi.db.query('admin::user').findOne({ where: { email: email.toLowerCase() }, select: fields, populate });
+    await strapi.db.query('admin::user').findMany({ where: { roles: { code: 'strapi-super-admin' } }, select: fields, populate });
+    times.push(performance.now() - t0);
+  }
+  return { times };
+}
+
 let inspectorSession = null;
 async function profile(on) {
   const { Session } = await import('node:inspector');
@@ -420,6 +436,7 @@ process.on('message', async (message) => {
     else if (cmd === 'profile') result = await profile(message.on);
     else if (cmd === 'seedSsoBindings') result = await seedSsoBindings(message);
     else if (cmd === 'setPasswordHash') result = await setPasswordHash(message);
+    else if (cmd === 'timeLoginGuard') result = await timeLoginGuard(message);
     else if (cmd === 'timePasswordHash') result = await timePasswordHash(message);
     else if (cmd === 'loginRateLimit') result = (strapi.config.set('admin.rateLimit', { ...(strapi.config.get('admin.rateLimit') ?? {}), enabled: message.enabled }), {});
     else if (cmd === 'analyze') result = (await strapi.db.connection.raw('ANALYZE'), {});
