@@ -116,7 +116,18 @@ function summarize(latencies, seconds, errors, firstError) {
   return { requests: n, errors, firstError, seconds, rps: n / seconds, mean: n ? sum / n : NaN, p50: percentile(view, n, 50), p99: percentile(view, n, 99), max: n ? view[n - 1] : NaN };
 }
 
-function send(agent, port, { method = 'GET', path, headers = {}, body }, wantBody) {
+/**
+ * A keep-alive socket the server closes (after 5 s idle, e.g. while the set-up seeds) can be picked for a request
+ * at that very moment: Node's documented remedy is one retry when a reused socket was reset (`reusedSocket`).
+ */
+function send(agent, port, spec, wantBody) {
+  return sendOnce(agent, port, spec, wantBody).catch((error) => {
+    if (error.code === 'ECONNRESET' && error.reusedSocket) return sendOnce(agent, port, spec, wantBody);
+    throw error;
+  });
+}
+
+function sendOnce(agent, port, { method = 'GET', path, headers = {}, body }, wantBody) {
   return new Promise((resolveRequest, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     const request = http.request(
@@ -134,7 +145,7 @@ function send(agent, port, { method = 'GET', path, headers = {}, body }, wantBod
         response.on('error', reject);
       }
     );
-    request.on('error', reject);
+    request.on('error', (error) => reject(Object.assign(error, { reusedSocket: request.reusedSocket })));
     if (payload) request.write(payload);
     request.end();
   });

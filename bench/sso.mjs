@@ -87,8 +87,19 @@ const fmtInt = (value) => (Number.isFinite(value) ? Math.round(value).toLocaleSt
 const randomIndex = (n) => Math.floor(Math.random() * n);
 
 // ------------------------------------------------------------------------------------------------- HTTP
-/** One request on 127.0.0.1:`port`; answers status, headers and body text. */
-function send(agent, port, { method = 'GET', path, headers = {}, body }) {
+/**
+ * One request on 127.0.0.1:`port`; answers status, headers and body text. A keep-alive socket the server closes
+ * after 5 s idle (while the set-up seeds) can be picked at that very moment: retried once then, as Node's docs
+ * advise for a reset reused socket.
+ */
+function send(agent, port, spec) {
+  return sendOnce(agent, port, spec).catch((error) => {
+    if (error.code === 'ECONNRESET' && error.reusedSocket) return sendOnce(agent, port, spec);
+    throw error;
+  });
+}
+
+function sendOnce(agent, port, { method = 'GET', path, headers = {}, body }) {
   return new Promise((done, fail) => {
     const payload = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     const request = http.request(
@@ -100,7 +111,7 @@ function send(agent, port, { method = 'GET', path, headers = {}, body }) {
         response.on('error', fail);
       }
     );
-    request.on('error', fail);
+    request.on('error', (error) => fail(Object.assign(error, { reusedSocket: request.reusedSocket })));
     if (payload) request.write(payload);
     request.end();
   });
