@@ -13,6 +13,18 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
+/** Round robin over the origins whose `alive()` is true (a load balancer with health checks). */
+export function roundRobin(targets: { origin: string; alive(): boolean }[]): () => string {
+  let turn = 0;
+  return () => {
+    for (let tried = 0; tried < targets.length; tried += 1) {
+      const target = targets[turn++ % targets.length]!;
+      if (target.alive()) return target.origin;
+    }
+    return targets[0]!.origin;
+  };
+}
+
 export async function startProxy(route: (incoming: IncomingMessage) => string): Promise<Proxy> {
   const log: string[] = [];
   const server = createServer((incoming, outgoing) => {
@@ -22,12 +34,19 @@ export async function startProxy(route: (incoming: IncomingMessage) => string): 
       { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
       (answer) => {
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.on('aborted', () => outgoing.destroy());
+        answer.on('error', () => outgoing.destroy());
         answer.pipe(outgoing);
       }
     );
+    // The instance died (SIGKILL) or refused the connection: 502, as a load balancer answers. If the answer had
+    // begun, cut the connection so the client sees a failure, never a truncated success.
     forwarded.on('error', () => {
-      outgoing.writeHead(502);
-      outgoing.end();
+      if (outgoing.headersSent) outgoing.destroy();
+      else {
+        outgoing.writeHead(502);
+        outgoing.end();
+      }
     });
     incoming.pipe(forwarded);
   });
