@@ -26,6 +26,7 @@ export interface Instance {
 
 export interface Cluster {
   instances: Instance[];
+  /** A PostgreSQL URL, or `sqlite:<file>` for a single instance on SQLite. */
   databaseUrl: string;
   scimToken: string;
   /** Everything the instances wrote to stdout and stderr so far (when started with `captureOutput`). */
@@ -64,17 +65,19 @@ export interface ClusterOptions {
 }
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
-  if (!process.env.IDENTITY_BRIDGE_TEST_PG_URL) {
+  // One instance in its own process may also run on SQLite (e.g. to capture its output); several need PostgreSQL.
+  const sqlite = !usesPostgres() && (options.size ?? 2) === 1;
+  if (!sqlite && !process.env.IDENTITY_BRIDGE_TEST_PG_URL) {
     throw new Error('a cluster needs PostgreSQL: set DATABASE_CLIENT=postgres and IDENTITY_BRIDGE_TEST_PG_URL (npm test does)');
   }
   const workDir = mkdtempSync(join(tmpdir(), 'ib-cluster-'));
   const configFile = join(workDir, 'identity-bridge.json');
   writeFileSync(configFile, JSON.stringify({ tokens: [{ name: 'Test token', secret: DEFAULT_TEST_TOKEN }], ...options.pluginConfig }));
-  const database = await freshPostgresDatabase('ib_cluster');
+  const sqliteFile = join(workDir, 'data.db');
+  const database = sqlite ? { url: `sqlite:${sqliteFile}`, drop: async () => undefined } : await freshPostgresDatabase('ib_cluster');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    DATABASE_CLIENT: 'postgres',
-    DATABASE_URL: database.url,
+    ...(sqlite ? { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: sqliteFile } : { DATABASE_CLIENT: 'postgres', DATABASE_URL: database.url }),
     IDENTITY_BRIDGE_CONFIG: configFile,
     IDENTITY_BRIDGE_SCIM_TOKEN: '',
     IDENTITY_BRIDGE_DEMO: '',
