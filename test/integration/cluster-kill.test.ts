@@ -2,7 +2,8 @@
  * kill -9 in the middle of a provisioning run: an Entra-style sync (helpers/entra-sync.js) goes through a
  * round-robin proxy to two instances on one PostgreSQL database; one instance is SIGKILLed while requests are in
  * flight, the sync carries on through the other, and the killed one is restarted and taken back. Requests that
- * died with it are retried by the client, as Entra's next cycle would. Afterwards the database shows every
+ * died with it are retried by the client, as Entra's next cycle would; so are writes whose answer the proxy drops
+ * after the instance committed them (a lost answer: the retry must not duplicate). Afterwards the database shows every
  * acknowledged write, nothing half-written, and no duplicate from a retried create. (PostgreSQL pass only.)
  */
 import { Client } from 'pg';
@@ -29,7 +30,12 @@ describeOnPostgres('SIGKILL of one instance during a sync', () => {
 
   beforeAll(async () => {
     cluster = await startCluster({ size: 2, pluginConfig: { mapping: SYNC_MAPPING, deprovisionSafety: { enabled: false } } });
-    proxy = await startProxy(roundRobin(cluster.instances));
+    // Besides the kill, every 40th write's answer is lost after the instance committed it: the client retries
+    // it like any failure, and must end with one resource, not two.
+    let writes = 0;
+    proxy = await startProxy(roundRobin(cluster.instances), {
+      dropAnswer: (incoming) => incoming.method !== 'GET' && ++writes % 40 === 0,
+    });
     db = new Client({ connectionString: cluster.databaseUrl });
     await db.connect();
   }, 180_000);
@@ -73,6 +79,9 @@ describeOnPostgres('SIGKILL of one instance during a sync', () => {
     expect(((await listed.json()) as { totalResults: number }).totalResults).toBe(USERS);
     // Requests died with the instance (the proxy answered 502, or cut the answer) and were retried to success.
     expect((result.stats.byStatus['502'] ?? 0) + result.stats.transportFailures).toBeGreaterThan(0);
+    // Creates whose answer was lost after they committed: the retry got 409, and the client found the one user.
+    expect(proxy.log.filter((line) => line.startsWith('POST /api/scim/v2/Users ') && line.endsWith('(answer dropped)')).length).toBeGreaterThan(0);
+    expect(result.stats.recoveredCreates).toBeGreaterThan(0);
     expect(result.stats.failed).toBe(0);
     expect(result.errors).toEqual([]);
 

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 
 export interface Proxy {
   origin: string;
-  /** `METHOD path → target origin`, in order. */
+  /** `METHOD path → target origin`, in order (` (answer dropped)` appended for dropped answers). */
   log: string[];
   close(): Promise<void>;
 }
@@ -25,14 +25,29 @@ export function roundRobin(targets: { origin: string; alive(): boolean }[]): () 
   };
 }
 
-export async function startProxy(route: (incoming: IncomingMessage) => string): Promise<Proxy> {
+export interface ProxyOptions {
+  /**
+   * Requests whose answer is lost on the way back: the instance handles them in full (and commits), then the
+   * client's connection is cut — what a client sees when a load balancer or the network drops a finished
+   * answer. Retrying such a request is the idempotency test.
+   */
+  dropAnswer?: (incoming: IncomingMessage) => boolean;
+}
+
+export async function startProxy(route: (incoming: IncomingMessage) => string, options: ProxyOptions = {}): Promise<Proxy> {
   const log: string[] = [];
   const server = createServer((incoming, outgoing) => {
     const target = new URL(route(incoming));
-    log.push(`${incoming.method} ${incoming.url} → ${target.origin}`);
+    const drop = options.dropAnswer?.(incoming) ?? false;
+    log.push(`${incoming.method} ${incoming.url} → ${target.origin}${drop ? ' (answer dropped)' : ''}`);
     const forwarded = request(
       { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
       (answer) => {
+        if (drop) {
+          answer.resume();
+          answer.on('end', () => outgoing.destroy());
+          return;
+        }
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.on('aborted', () => outgoing.destroy());
         answer.on('error', () => outgoing.destroy());
