@@ -1,7 +1,8 @@
 /**
  * kill -9 in the middle of a provisioning run: an Entra-style sync (helpers/entra-sync.js) goes through a
  * round-robin proxy to two instances on one PostgreSQL database; one instance is SIGKILLed while requests are in
- * flight, the sync carries on through the other, and the killed one is restarted and taken back. Requests that
+ * flight (during the user creates), the sync carries on through the other, and the killed one is restarted and
+ * taken back; then the other is killed the same way during the member PATCHes. Requests that
  * died with it are retried by the client, as Entra's next cycle would; so are writes whose answer the proxy drops
  * after the instance committed them (a lost answer: the retry must not duplicate). Afterwards the database shows every
  * acknowledged write, nothing half-written, and no duplicate from a retried create. (PostgreSQL pass only.)
@@ -23,7 +24,7 @@ const waitFor = async (condition: () => boolean, timeoutMs: number) => {
   }
 };
 
-describeOnPostgres('SIGKILL of one instance during a sync', () => {
+describeOnPostgres('SIGKILL of an instance during a sync (each of the two, in turn)', () => {
   let cluster: Cluster;
   let proxy: Proxy;
   let db: Client;
@@ -61,22 +62,37 @@ describeOnPostgres('SIGKILL of one instance during a sync', () => {
       retryDelayMs: 100,
       domain: 'kill.example',
     }).then((result) => (ledger = result));
-    const progress = { acknowledged: 0 };
+    const forwarded = () => proxy.log.length;
     // The ledger is only returned at the end: watch the proxy's log instead (requests it forwarded).
-    await waitFor(() => proxy.log.length >= USERS / 2, 300_000);
-    progress.acknowledged = proxy.log.length;
+    // First crash: the second instance, a quarter into the user creates.
+    await waitFor(() => forwarded() >= USERS / 2, 300_000);
+    const killedAt = forwarded();
     await victim.kill();
     // Creates carry on through the other instance alone for a while.
-    await waitFor(() => proxy.log.length >= progress.acknowledged + USERS / 2, 300_000);
+    await waitFor(() => forwarded() >= killedAt + USERS / 2, 300_000);
     await victim.restart();
+    // Second crash: the first instance, once member PATCHes are under way (users and groups are matched and
+    // created in two requests each), while it holds group locks and re-maps members.
+    const survivor = cluster.instances[0]!;
+    const membersStart = 2 * USERS + 2 * GROUPS;
+    await waitFor(() => forwarded() >= membersStart + 5 || ledger !== undefined, 300_000);
+    const secondKill = ledger === undefined;
+    if (secondKill) {
+      await survivor.kill();
+      await waitFor(() => forwarded() >= membersStart + 10 || ledger !== undefined, 300_000);
+      await survivor.restart();
+    }
     await running;
     expect(ledger).toBeDefined();
     const result = ledger!;
     console.log('kill sync:', JSON.stringify(result.stats));
 
-    // The restarted instance serves the whole directory.
-    const listed = await fetch(`${victim.scimUrl}/Users?count=0`, { headers: { authorization: `Bearer ${cluster.scimToken}` } });
-    expect(((await listed.json()) as { totalResults: number }).totalResults).toBe(USERS);
+    expect(secondKill).toBe(true);
+    // The restarted instances serve the whole directory.
+    for (const instance of cluster.instances) {
+      const listed = await fetch(`${instance.scimUrl}/Users?count=0`, { headers: { authorization: `Bearer ${cluster.scimToken}` } });
+      expect(((await listed.json()) as { totalResults: number }).totalResults).toBe(USERS);
+    }
     // Requests died with the instance (the proxy answered 502, or cut the answer) and were retried to success.
     expect((result.stats.byStatus['502'] ?? 0) + result.stats.transportFailures).toBeGreaterThan(0);
     // Creates whose answer was lost after they committed: the retry got 409, and the client found the one user.
