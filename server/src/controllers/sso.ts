@@ -46,6 +46,27 @@ type SealedSamlSubject = SamlLogoutSubject & { connectionId: string };
 const logoutSubjectOf = ({ connectionId: _connectionId, ...subject }: SealedSamlSubject): SamlLogoutSubject | null =>
   typeof subject.nameId === 'string' && subject.nameId !== '' ? subject : null;
 
+
+/** Query parameters of an OIDC callback that are credentials, however short-lived. */
+const CALLBACK_SECRETS = ['code', 'state', 'id_token', 'access_token', 'session_state'];
+
+/**
+ * Strapi's request logger (`strapi::logger`, level `http` by default) prints `ctx.url` once the answer is done:
+ * without this, every sign-in would write its authorization code and state to the server log. The query was read
+ * already; only the log's copy of the URL changes.
+ */
+function hideCallbackSecrets(ctx: Context, query: URLSearchParams) {
+  const shown = new URLSearchParams(query);
+  let hidden = false;
+  for (const name of CALLBACK_SECRETS) {
+    if (shown.has(name)) {
+      shown.set(name, 'redacted');
+      hidden = true;
+    }
+  }
+  if (hidden) ctx.url = `${ctx.path}?${shown.toString()}`;
+}
+
 export default ({ strapi }: { strapi: Strapi }) => {
   const context = () => pluginContext(strapi);
   const service = () => strapi.plugin(PLUGIN_ID).service('sso') as SsoService;
@@ -259,11 +280,13 @@ export default ({ strapi }: { strapi: Strapi }) => {
     },
 
     async callback(ctx: Context) {
+      const query = new URLSearchParams(ctx.querystring);
+      hideCallbackSecrets(ctx, query);
       await browserRoute(ctx, 'sso-login', async (connectionId) => {
         const outcome = await context().sso.flow.finish({
           connectionId,
           origin: originOf(ctx),
-          query: new URLSearchParams(ctx.querystring),
+          query,
           browserBinding: ctx.cookies.get(BROWSER_COOKIE),
         });
         await startSession(ctx, outcome.adminUserId);

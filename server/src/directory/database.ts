@@ -51,3 +51,30 @@ export async function findInChunks<Row>(
 }
 
 export { insertRows } from '../strapi/insert-rows';
+
+/**
+ * Locks rows of `uid` for the rest of the current transaction (`SELECT … ORDER BY id FOR UPDATE`), in id order
+ * so that two transactions locking overlapping sets cannot deadlock each other. Two instances writing one
+ * resource then take turns: the second reads what the first committed, so a stale If-Match answers 412 and a
+ * read-modify-write never loses the other's change. SQLite runs one write transaction at a time: nothing to do.
+ * Call inside `inTransaction`.
+ */
+export async function lockRows(strapi: Strapi, uid: string, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0 || strapi.db.dialect.client === 'sqlite') return;
+  const { tableName } = strapi.db.metadata.get(uid);
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  await strapi.db.transaction(async ({ trx }: { trx: any }) => {
+    for (let offset = 0; offset < sorted.length; offset += 500) {
+      await trx(tableName).select('id').whereIn('id', sorted.slice(offset, offset + 500)).orderBy('id').forUpdate();
+    }
+  });
+}
+
+/**
+ * True when the database gave up a transaction to break a lock cycle or a serialization conflict (PostgreSQL
+ * 40P01 / 40001, MySQL ER_LOCK_DEADLOCK): running the same request again is safe and usually succeeds.
+ */
+export function isRetryableConflict(error: unknown): boolean {
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  return code === '40P01' || code === '40001' || code === 'ER_LOCK_DEADLOCK';
+}

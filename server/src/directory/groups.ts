@@ -4,7 +4,7 @@
  */
 import { UID } from '../content-types';
 import type { Strapi } from '../strapi/types';
-import { findInChunks } from './database';
+import { findInChunks, lockRows } from './database';
 
 export interface GroupRecord {
   id: number;
@@ -41,6 +41,12 @@ export function createGroupRepository(strapi: Strapi) {
   return {
     findByScimId: (directoryId: number, scimId: string) =>
       groups().findOne({ where: { directoryId, scimId }, select: FIELDS }) as Promise<GroupRecord | null>,
+
+    /** Locks the group for the rest of the transaction and reads it as the last writer committed it. */
+    async findByIdForUpdate(id: number): Promise<GroupRecord | null> {
+      await lockRows(strapi, UID.group, [id]);
+      return groups().findOne({ where: { id }, select: FIELDS }) as Promise<GroupRecord | null>;
+    },
 
     findByDisplayName: (directoryId: number, displayName: string) =>
       groups().findOne({

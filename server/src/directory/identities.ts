@@ -4,7 +4,7 @@
  */
 import { UID } from '../content-types';
 import type { Strapi } from '../strapi/types';
-import { findInChunks, insertRows, newDocumentId } from './database';
+import { findInChunks, insertRows, lockRows, newDocumentId } from './database';
 
 export interface IdentityColumns {
   userName: string;
@@ -125,12 +125,21 @@ export function createIdentityRepository(strapi: Strapi) {
 
     findById: (id: number) => identities().findOne({ where: { id }, select: FIELDS }) as Promise<IdentityRecord | null>,
 
+    /** Locks the identity for the rest of the transaction and reads it as the last writer committed it. */
+    async findByIdForUpdate(id: number): Promise<IdentityRecord | null> {
+      await lockRows(strapi, UID.identity, [id]);
+      return identities().findOne({ where: { id }, select: FIELDS }) as Promise<IdentityRecord | null>;
+    },
+
     /** Marks people for re-mapping (all of them when `ids` is omitted); the mapping worker picks them up. */
     async markStale(ids?: number[]): Promise<void> {
       if (!ids) {
         await identities().updateMany({ where: { mappingStale: false }, data: { mappingStale: true } });
         return;
       }
+      // Locked in id order first: two group writes sharing members would otherwise lock them in whatever order
+      // each UPDATE's plan visits them, and deadlock (seen with two instances adding members concurrently).
+      await lockRows(strapi, UID.identity, ids);
       for (let offset = 0; offset < ids.length; offset += 500) {
         await identities().updateMany({ where: { id: { $in: ids.slice(offset, offset + 500) } }, data: { mappingStale: true } });
       }

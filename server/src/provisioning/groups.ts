@@ -49,6 +49,18 @@ export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, c
     return record;
   }
 
+  /**
+   * `load` for a write, inside its transaction: the group stays locked until commit, so writes to one group on
+   * several instances take turns — a stale If-Match gets 412, and two adds of one member cannot both find it
+   * missing and collide on the membership's unique index.
+   */
+  async function loadForWrite(context: ScimRequestContext, id: string): Promise<GroupRecord> {
+    const found = await load(context, id);
+    const record = await groups.findByIdForUpdate(found.id);
+    if (!record) throw scimErrors.notFound(`Group ${id} not found`);
+    return record;
+  }
+
   /** Identity row ids of the given member values; every value must be a User of this directory. */
   async function resolveMembers(context: ScimRequestContext, members: MemberInput[]): Promise<number[]> {
     const wanted = [...new Set(members.map((member) => member.value))];
@@ -132,9 +144,9 @@ export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, c
 
     async replace(context: ScimRequestContext, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
       const { data, members } = parseGroupInput(body);
-      const record = await load(context, id);
-      checkIfMatch(ifMatch, weakEtag(record.version));
       const updated = await writeAffecting(async (affected) => {
+        const record = await loadForWrite(context, id);
+        checkIfMatch(ifMatch, weakEtag(record.version));
         const before = await groups.memberIdentityIds(record.id);
         const saved = await saveData(context, record, data);
         // Okta PUTs groups with their full member list. A PUT without `members` keeps them: emptying a group
@@ -154,16 +166,14 @@ export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, c
 
     async patch(context: ScimRequestContext, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
       const operations = parsePatchRequest(body, { maxOperations: config.maxPatchOperations });
-      const record = await load(context, id);
-      checkIfMatch(ifMatch, weakEtag(record.version));
-      const plan = planGroupPatch(operations, { id: record.scimId, data: record.data ?? {} });
-      const membersTouched =
-        plan.members.removeAll || plan.members.replaceAll !== undefined || plan.members.add.length > 0 || plan.members.remove.length > 0;
-      if (plan.changed.length === 0 && !membersTouched) {
-        return { resource: await toScim(context, record, false), changed: [], name: record.displayName, etag: weakEtag(record.version) };
-      }
-      const renamed = plan.changed.includes('displayName') || plan.changed.includes('externalId');
-      const updated = await writeAffecting(async (affected) => {
+      const outcome = await writeAffecting(async (affected) => {
+        const record = await loadForWrite(context, id);
+        checkIfMatch(ifMatch, weakEtag(record.version));
+        const plan = planGroupPatch(operations, { id: record.scimId, data: record.data ?? {} });
+        const membersTouched =
+          plan.members.removeAll || plan.members.replaceAll !== undefined || plan.members.add.length > 0 || plan.members.remove.length > 0;
+        if (plan.changed.length === 0 && !membersTouched) return { updated: record, changed: [] as string[] };
+        const renamed = plan.changed.includes('displayName') || plan.changed.includes('externalId');
         const note = (ids: number[]) => ids.forEach((id) => affected.add(id));
         // Emptying or renaming touches every member; otherwise only the members named in the request.
         if (plan.members.removeAll || plan.members.replaceAll || renamed) note(await groups.memberIdentityIds(record.id));
@@ -184,20 +194,21 @@ export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, c
           await groups.addMembers(record.id, ids);
           note(ids);
         }
-        return saveData(context, record, plan.data);
+        const changed = [...plan.changed, ...(membersTouched && !plan.changed.includes('members') ? ['members'] : [])];
+        return { updated: await saveData(context, record, plan.data), changed };
       });
-      const changed = [...plan.changed, ...(membersTouched && !plan.changed.includes('members') ? ['members'] : [])];
+      const { updated, changed } = outcome;
       // RFC 7644 §3.5.2 allows 204 or the resource; the resource without members keeps large groups cheap.
       return { resource: await toScim(context, updated, false), changed, name: updated.displayName, etag: weakEtag(updated.version) };
     },
 
     async delete(context: ScimRequestContext, id: string): Promise<{ name: string }> {
-      const record = await load(context, id);
-      await writeAffecting(async (affected) => {
+      return writeAffecting(async (affected) => {
+        const record = await loadForWrite(context, id);
         (await groups.memberIdentityIds(record.id)).forEach((id) => affected.add(id));
         await groups.delete(record.id);
+        return { name: record.displayName };
       });
-      return { name: record.displayName };
     },
 
     async list(context: ScimRequestContext, request: { filter?: string; startIndex: number; count: number; withRelated: boolean }) {

@@ -84,6 +84,18 @@ export function createUserProvisioning({ strapi, store, guard, rules, reconciler
     return record;
   }
 
+  /**
+   * `load` for a write, inside its transaction: the row stays locked until commit, so two instances writing one
+   * user take turns and each works on what the other committed — a stale If-Match gets 412 instead of both
+   * answering 200 and one change silently overwriting the other.
+   */
+  async function loadForWrite(context: ScimRequestContext, id: string): Promise<IdentityRecord> {
+    const found = await load(context, id);
+    const record = await identities.findByIdForUpdate(found.id);
+    if (!record) throw scimErrors.notFound(`User ${id} not found`);
+    return record;
+  }
+
   /** The SCIM JSON of a stored identity; `groups` only when the caller loaded them. */
   const serialize = (context: ScimRequestContext, record: IdentityRecord, memberOf?: GroupReference[]) =>
     serializeUser(
@@ -222,41 +234,45 @@ export function createUserProvisioning({ strapi, store, guard, rules, reconciler
 
     async replace(context: ScimRequestContext, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
       const { data } = parseUserInput(body);
-      const record = await load(context, id);
-      checkIfMatch(ifMatch, weakEtag(record.version));
-      const changed = [...new Set([...Object.keys(record.data ?? {}), ...Object.keys(data)])].filter(
-        (key) => JSON.stringify(record.data?.[key]) !== JSON.stringify(data[key])
-      );
-      return write(context, record, data, changed);
+      return inTransaction(strapi, async () => {
+        const record = await loadForWrite(context, id);
+        checkIfMatch(ifMatch, weakEtag(record.version));
+        const changed = [...new Set([...Object.keys(record.data ?? {}), ...Object.keys(data)])].filter(
+          (key) => JSON.stringify(record.data?.[key]) !== JSON.stringify(data[key])
+        );
+        return write(context, record, data, changed);
+      });
     },
 
     async patch(context: ScimRequestContext, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
       const operations = parsePatchRequest(body, { maxOperations: config.maxPatchOperations });
-      const record = await load(context, id);
-      checkIfMatch(ifMatch, weakEtag(record.version));
-      const { data, changed } = applyUserPatch(record.data ?? {}, operations, { id: record.scimId });
-      if (changed.length === 0) {
-        // Nothing to change (e.g. an empty Operations list, or `active: true` for someone whose deactivation
-        // is held): answer with the resource as it is — after withdrawing a held deactivation the IdP has
-        // now contradicted.
-        if (data.active !== false) await guard.withdraw(record.id, 'deactivate');
-        return { resource: await toScim(context, record), changed, name: record.userName, etag: weakEtag(record.version) };
-      }
-      return write(context, record, data, changed);
+      return inTransaction(strapi, async () => {
+        const record = await loadForWrite(context, id);
+        checkIfMatch(ifMatch, weakEtag(record.version));
+        const { data, changed } = applyUserPatch(record.data ?? {}, operations, { id: record.scimId });
+        if (changed.length === 0) {
+          // Nothing to change (e.g. an empty Operations list, or `active: true` for someone whose deactivation
+          // is held): answer with the resource as it is — after withdrawing a held deactivation the IdP has
+          // now contradicted.
+          if (data.active !== false) await guard.withdraw(record.id, 'deactivate');
+          return { resource: await toScim(context, record), changed, name: record.userName, etag: weakEtag(record.version) };
+        }
+        return write(context, record, data, changed);
+      });
     },
 
     async delete(context: ScimRequestContext, id: string): Promise<{ name: string; staged?: 'delete' }> {
-      const record = await load(context, id);
       const decision = await inTransaction(strapi, async () => {
+        const record = await loadForWrite(context, id);
         const verdict = await guard.decide(
           { directoryId: context.directoryId, identityId: record.id, userName: record.userName, tokenName: context.tokenName },
           'delete'
         );
         if (verdict === 'apply') await remove(record);
-        return verdict;
+        return { verdict, name: record.userName };
       });
       // A held deletion still answers 204: the IdP's request was accepted; an admin decides when it applies.
-      return decision === 'stage' ? { name: record.userName, staged: 'delete' } : { name: record.userName };
+      return decision.verdict === 'stage' ? { name: decision.name, staged: 'delete' } : { name: decision.name };
     },
 
     /**

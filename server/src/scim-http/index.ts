@@ -8,7 +8,7 @@
  */
 import type { Context, Next } from 'koa';
 import type { Strapi } from '../strapi/types';
-import { inTransaction, type DirectoryStore } from '../directory';
+import { inTransaction, isRetryableConflict, type DirectoryStore } from '../directory';
 import { ScimError } from '../scim/errors';
 import { authenticate, type Caller } from './auth';
 import { readJsonBody } from './body';
@@ -17,6 +17,24 @@ import { handlers, type HandlerDeps, type HandlerOutcome } from './handlers';
 import { isWrite, matchRoute, type RouteName } from './router';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+/** Attempts of a write whose transaction the database aborted to break a deadlock (the first included). */
+const CONFLICT_ATTEMPTS = 4;
+
+/**
+ * Runs a write transaction again when the database chose it as a deadlock victim: the transaction rolled back
+ * whole, so running it again is the same request, and answering 500 for it would make the IdP retry later
+ * anyway (Entra counts those towards quarantine).
+ */
+async function retryingConflicts<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= CONFLICT_ATTEMPTS || !isRetryableConflict(error)) throw error;
+      await new Promise((done) => setTimeout(done, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 export interface ScimMiddlewareOptions {
@@ -97,11 +115,13 @@ export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMidd
         // log never shows a change that did not happen, nor misses one that did.
         const writeRoute = route;
         const writer = caller;
-        outcome = await inTransaction(strapi, async () => {
-          const written = await handle(deps, request);
-          await recordEvent(writer, ctx, writeRoute, written);
-          return written;
-        });
+        outcome = await retryingConflicts(() =>
+          inTransaction(strapi, async () => {
+            const written = await handle(deps, request);
+            await recordEvent(writer, ctx, writeRoute, written);
+            return written;
+          })
+        );
       } else {
         outcome = await handle(deps, request);
       }

@@ -22,7 +22,8 @@ export function createRemapWorker(strapi: Strapi, store: DirectoryStore, rules: 
   async function remapOne(identityId: number): Promise<void> {
     try {
       await inTransaction(strapi, async () => {
-        const identity = await store.identities.findById(identityId);
+        // Locked first, as every SCIM write locks a person before their admin user: the same order everywhere.
+        const identity = await store.identities.findByIdForUpdate(identityId);
         if (identity) await reconciler.reconcile(identity, await rules.current());
       });
     } catch (error) {

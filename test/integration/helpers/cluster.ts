@@ -16,6 +16,8 @@ export interface Instance {
   scimUrl: string;
   /** The running process (replaced by `restart`). */
   process(): ChildProcess;
+  /** False between `kill` and the end of `restart` (what a load balancer's health check would see). */
+  alive(): boolean;
   /** SIGKILL: no shutdown, no flush — a crash. */
   kill(): Promise<void>;
   /** Starts the instance again on the same port. */
@@ -24,8 +26,11 @@ export interface Instance {
 
 export interface Cluster {
   instances: Instance[];
+  /** A PostgreSQL URL, or `sqlite:<file>` for a single instance on SQLite. */
   databaseUrl: string;
   scimToken: string;
+  /** Everything the instances wrote to stdout and stderr so far (when started with `captureOutput`). */
+  output(): string;
   close(): Promise<void>;
 }
 
@@ -33,9 +38,14 @@ export const usesPostgres = () => process.env.DATABASE_CLIENT === 'postgres';
 
 const MAIN = resolve(__dirname, 'instance-main.js');
 
-function spawnInstance(env: NodeJS.ProcessEnv, port: number): Promise<{ child: ChildProcess; port: number }> {
+function spawnInstance(env: NodeJS.ProcessEnv, port: number, capture?: (text: string) => void): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((done, fail) => {
-    const child = fork(MAIN, [], { env: { ...env, IB_INSTANCE_PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const stdio = capture ? 'pipe' : 'inherit';
+    const child = fork(MAIN, [], { env: { ...env, IB_INSTANCE_PORT: String(port) }, stdio: ['ignore', stdio, stdio, 'ipc'] });
+    if (capture) {
+      child.stdout?.on('data', (chunk: Buffer) => capture(chunk.toString('utf8')));
+      child.stderr?.on('data', (chunk: Buffer) => capture(chunk.toString('utf8')));
+    }
     const onExit = (code: number | null) => fail(new Error(`a Strapi instance exited during boot (code ${code})`));
     child.once('exit', onExit);
     child.once('message', (message: { ready: boolean; port?: number; error?: string }) => {
@@ -46,18 +56,28 @@ function spawnInstance(env: NodeJS.ProcessEnv, port: number): Promise<{ child: C
   });
 }
 
-export async function startCluster(options: { size?: number; pluginConfig?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<Cluster> {
-  if (!process.env.IDENTITY_BRIDGE_TEST_PG_URL) {
+export interface ClusterOptions {
+  size?: number;
+  pluginConfig?: Record<string, unknown>;
+  env?: Record<string, string>;
+  /** Keep the instances' stdout and stderr (instead of passing them through) for `output()`. */
+  captureOutput?: boolean;
+}
+
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  // One instance in its own process may also run on SQLite (e.g. to capture its output); several need PostgreSQL.
+  const sqlite = !usesPostgres() && (options.size ?? 2) === 1;
+  if (!sqlite && !process.env.IDENTITY_BRIDGE_TEST_PG_URL) {
     throw new Error('a cluster needs PostgreSQL: set DATABASE_CLIENT=postgres and IDENTITY_BRIDGE_TEST_PG_URL (npm test does)');
   }
   const workDir = mkdtempSync(join(tmpdir(), 'ib-cluster-'));
   const configFile = join(workDir, 'identity-bridge.json');
   writeFileSync(configFile, JSON.stringify({ tokens: [{ name: 'Test token', secret: DEFAULT_TEST_TOKEN }], ...options.pluginConfig }));
-  const database = await freshPostgresDatabase('ib_cluster');
+  const sqliteFile = join(workDir, 'data.db');
+  const database = sqlite ? { url: `sqlite:${sqliteFile}`, drop: async () => undefined } : await freshPostgresDatabase('ib_cluster');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    DATABASE_CLIENT: 'postgres',
-    DATABASE_URL: database.url,
+    ...(sqlite ? { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: sqliteFile } : { DATABASE_CLIENT: 'postgres', DATABASE_URL: database.url }),
     IDENTITY_BRIDGE_CONFIG: configFile,
     IDENTITY_BRIDGE_SCIM_TOKEN: '',
     IDENTITY_BRIDGE_DEMO: '',
@@ -66,17 +86,22 @@ export async function startCluster(options: { size?: number; pluginConfig?: Reco
 
   const instances: Instance[] = [];
   const children: ChildProcess[] = [];
+  const captured: string[] = [];
+  const capture = options.captureOutput ? (text: string) => void captured.push(text) : undefined;
   try {
     for (let index = 0; index < (options.size ?? 2); index += 1) {
-      let { child, port } = await spawnInstance(env, 0);
+      let { child, port } = await spawnInstance(env, 0, capture);
       children[index] = child;
+      let up = true;
       const origin = `http://127.0.0.1:${port}`;
       instances.push({
         origin,
         scimUrl: `${origin}/api/scim/v2`,
         process: () => children[index]!,
+        alive: () => up,
         async kill() {
           const current = children[index]!;
+          up = false;
           if (current.exitCode !== null || current.signalCode !== null) return;
           await new Promise<void>((done) => {
             current.once('exit', () => done());
@@ -84,8 +109,9 @@ export async function startCluster(options: { size?: number; pluginConfig?: Reco
           });
         },
         async restart() {
-          ({ child } = await spawnInstance(env, port));
+          ({ child } = await spawnInstance(env, port, capture));
           children[index] = child;
+          up = true;
         },
       });
     }
@@ -100,6 +126,7 @@ export async function startCluster(options: { size?: number; pluginConfig?: Reco
     instances,
     databaseUrl: database.url,
     scimToken: DEFAULT_TEST_TOKEN,
+    output: () => captured.join(''),
     async close() {
       await Promise.all(
         children.map(
