@@ -416,6 +416,68 @@ describe('SCIM: prototype keys pollute nothing', () => {
   });
 });
 
+describe('SCIM: U+0000 (PostgreSQL cannot store it) is refused wherever it comes', () => {
+  const raw = (method: string, path: string, rawBody?: string) => request(method, `${app.scimUrl}${path}`, undefined, { token: app.scimToken, ...(rawBody === undefined ? {} : { rawBody }) });
+
+  test('in bodies: 400 invalidValue, nothing written', async () => {
+    const bodies: Array<[string, string, string]> = [
+      ['POST', '/Users', `{"userName":"nul\\u0000@example.com"}`],
+      ['POST', '/Users', `{"userName":"nul@example.com","title":"a\\u0000b"}`],
+      ['POST', '/Users', `{"userName":"nul@example.com","${METADATA}":{"te\\u0000am":"x"}}`],
+      ['PUT', `/Users/${seededUserId}`, `{"userName":"seeded@example.com","displayName":"\\u0000"}`],
+      ['PATCH', `/Users/${seededUserId}`, `{"Operations":[{"op":"replace","path":"displayName","value":"x\\u0000"}]}`],
+      ['POST', '/Groups', `{"displayName":"nul\\u0000group"}`],
+      ['PATCH', `/Groups/${seededGroupId}`, `{"Operations":[{"op":"add","path":"members","value":[{"value":"\\u0000"}]}]}`],
+    ];
+    for (const [method, path, rawBody] of bodies) {
+      const reply = await raw(method, path, rawBody);
+      expectScimAnswer(reply, `${method} ${path} ${rawBody}`);
+      expect([reply.status, reply.body.scimType]).toEqual([400, 'invalidValue']);
+    }
+    expect((await scim.get('/Users?filter=userName sw "nul"')).body.totalResults).toBe(0);
+  });
+
+  test('in filters, ids and query parameters: a SCIM error, never a database error', async () => {
+    for (const path of [
+      `/Users?filter=${encodeURIComponent('userName eq "\\u0000"')}`,
+      `/Users?filter=${encodeURIComponent('emails.value co "a\\u0000"')}`,
+      `/Groups?filter=${encodeURIComponent('displayName eq "\\u0000"')}`,
+      `/Groups?filter=${encodeURIComponent('members.value eq "\\u0000"')}`,
+      `/Users?filter=${encodeURIComponent('id eq "\\u0000" or externalId eq "\\u0000"')}`,
+      '/Users/%00',
+      '/Groups/a%00b',
+    ]) {
+      const reply = await scim.get(path);
+      expectScimAnswer(reply, `GET ${path}`);
+      expect(reply.status).toBeGreaterThanOrEqual(400);
+    }
+    // An attribute name that names nothing is ignored (RFC 7644 §3.10 lets a provider return what it has).
+    expectScimAnswer(await scim.get('/Users?attributes=%00&excludedAttributes=a%00b'), 'attributes with U+0000');
+    for (const method of ['PUT', 'PATCH', 'DELETE']) {
+      const reply = await raw(method, '/Users/%00', method === 'DELETE' ? undefined : '{}');
+      expectScimAnswer(reply, `${method} /Users/%00`);
+      expect(reply.status).toBe(404);
+    }
+  });
+
+  test('in admin API ids and SSO endpoints: never a 500', async () => {
+    for (const [method, path] of [
+      ['GET', '/identities/%00/explain'],
+      ['POST', '/identities/%00/invite'],
+      ['PUT', '/directories/%00'],
+      ['POST', '/tokens/%00/revoke'],
+      ['POST', '/deprovisions/%00/approve'],
+      ['GET', '/sso/connections/%00'],
+      ['GET', '/events?operation=%00&outcome=%00'],
+    ] as const) {
+      expectHandled(await adminApi(method, path, method === 'GET' ? undefined : { name: 'x\u0000' }), `${method} ${path}`);
+    }
+    for (const path of ['/api/sso/entra/callback?code=%00&state=%00', '/api/sso/%00/login', '/api/sso/entra/login?returnTo=/admin%00&login_hint=%00']) {
+      expectHandled(await request('GET', `${app.origin}${path}`), path);
+    }
+  });
+});
+
 describe('SCIM: Unicode userNames', () => {
   const cases: Array<[string, string, string]> = [
     // [why, userName as created, how another spelling searches for it]

@@ -5,7 +5,7 @@
 import coBody from 'co-body';
 import type { Context } from 'koa';
 import { scimErrors } from '../scim/errors';
-import { MAX_JSON_DEPTH, exceedsJsonDepth } from '../scim/resources/json';
+import { MAX_JSON_DEPTH, containsNulCharacter, exceedsJsonDepth } from '../scim/resources/json';
 
 const JSON_TYPES = ['application/scim+json', 'application/json', 'application/*+json'];
 
@@ -35,5 +35,6 @@ export async function readJsonBody(ctx: Context, maxBytes: number): Promise<unkn
   }
   // JSON.parse takes any depth; what reads the body afterwards recurses. No SCIM body comes near this.
   if (exceedsJsonDepth(body)) throw scimErrors.invalidSyntax(`the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  if (containsNulCharacter(body)) throw scimErrors.invalidValue('the request body contains the character U+0000, which cannot be stored');
   return body;
 }

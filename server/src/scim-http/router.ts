@@ -67,10 +67,14 @@ export function matchRoute(method: string, subPath: string): RouteMatch {
   return decoded === undefined ? { kind: 'notFound' } : { kind: 'route', name: route.name, id: decoded };
 }
 
-/** The percent-decoded segment, or undefined when it is not valid percent-encoded UTF-8. */
+/**
+ * The percent-decoded segment, or undefined when it is not valid percent-encoded UTF-8 or holds U+0000 (no id
+ * does, and PostgreSQL refuses it as a query parameter).
+ */
 function decodePathSegment(segment: string): string | undefined {
   try {
-    return decodeURIComponent(segment);
+    const decoded = decodeURIComponent(segment);
+    return decoded.includes('\u0000') ? undefined : decoded;
   } catch {
     return undefined;
   }

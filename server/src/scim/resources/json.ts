@@ -17,6 +17,28 @@ export type JsonObject = Record<string, unknown>;
  */
 export const MAX_JSON_DEPTH = 64;
 
+/**
+ * Whether a string or member name anywhere in `value` holds U+0000. PostgreSQL cannot store it in text or
+ * jsonb (a database error, so a 500), and no directory attribute legitimately contains it. Iterative.
+ */
+export function containsNulCharacter(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) return true;
+    } else if (Array.isArray(current)) {
+      for (const item of current) pending.push(item); // not push(...current): a huge array overflows the arguments
+    } else if (typeof current === 'object' && current !== null) {
+      for (const [key, member] of Object.entries(current)) {
+        if (key.includes('\u0000')) return true;
+        pending.push(member);
+      }
+    }
+  }
+  return false;
+}
+
 /** Whether `value` nests arrays/objects deeper than `maxDepth` levels. Iterative: safe on any depth. */
 export function exceedsJsonDepth(value: unknown, maxDepth: number = MAX_JSON_DEPTH): boolean {
   const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];

@@ -230,6 +230,16 @@ describe('(c) prototype member names are absent attributes', () => {
   });
 });
 
+describe('regression: U+0000 in a filter string', () => {
+  it('is invalidFilter (PostgreSQL refused it as a query parameter: a 500)', () => {
+    for (const text of ['userName eq "\\u0000"', 'emails[value co "a\\u0000b"]', 'x eq "\\u0000\\u0000"']) {
+      const result = outcome(() => parseFilter(text), text);
+      expect('error' in result && [result.error.scimType, result.error.message]).toEqual(['invalidFilter', expect.stringContaining('\\u0000')]);
+    }
+    expect(parseFilter('userName eq "\\u0001"')).toEqual({ kind: 'compare', path: path('userName'), op: 'eq', value: '\u0001' });
+  });
+});
+
 describe('(d) 10,000 levels of nesting', () => {
   const depth = 10_000;
   it.each([
