@@ -16,8 +16,9 @@ const eventQuery = z.object({
   directoryId: z.coerce.number().int().positive().optional(),
   outcome: z.enum(['success', 'failure', 'staged']).optional(),
   resourceType: z.enum(['User', 'Group']).optional(),
-  resourceId: z.string().max(200).optional(),
-  operation: z.string().max(50).optional(),
+  // U+0000 refused: PostgreSQL cannot take it as a query parameter (a 500 otherwise).
+  resourceId: z.string().max(200).regex(/^[^\u0000]*$/).optional(),
+  operation: z.string().max(50).regex(/^[^\u0000]*$/).optional(),
   since: z.coerce.date().optional(),
   until: z.coerce.date().optional(),
   page: z.coerce.number().int().min(1).default(1),

@@ -15,6 +15,7 @@ import type { ScimConfig } from '../config';
 import { groupLocation, userLocation, type ScimRequestContext } from './context';
 import { GROUP_FIELDS, lookupOperator } from './fields';
 import { search } from './search';
+import { assertFitsColumn } from './limits';
 import type { WriteResult } from './users';
 
 const asString = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
@@ -86,7 +87,11 @@ export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, c
 
   const columnsOf = (data: ScimGroupData) => {
     const displayName = String(data.displayName);
-    return { displayName, displayNameLower: displayName.toLowerCase(), externalId: asString(data.externalId) };
+    const columns = { displayName, displayNameLower: displayName.toLowerCase(), externalId: asString(data.externalId) };
+    assertFitsColumn('displayName', columns.displayName);
+    assertFitsColumn('displayName', columns.displayNameLower);
+    assertFitsColumn('externalId', columns.externalId);
+    return columns;
   };
 
   async function toScim(context: ScimRequestContext, record: GroupRecord, withMembers: boolean) {

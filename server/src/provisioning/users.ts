@@ -19,6 +19,7 @@ import type { Strapi } from '../strapi/types';
 import type { ScimConfig } from '../config';
 import { userLocation, type ScimRequestContext } from './context';
 import { USER_FIELDS, lookupOperator } from './fields';
+import { assertFitsColumn } from './limits';
 import { search } from './search';
 
 export interface WriteResult {
@@ -39,7 +40,7 @@ const asString = (value: unknown): string | null => (typeof value === 'string' &
 export function identityColumns(data: ScimUserData) {
   const userName = String(data.userName);
   const email = primaryEmail(data);
-  return {
+  const columns = {
     userName,
     userNameLower: userName.toLowerCase(),
     externalId: asString(data.externalId),
@@ -47,6 +48,25 @@ export function identityColumns(data: ScimUserData) {
     emailLower: email ? email.toLowerCase() : null,
     active: data.active !== false,
   };
+  assertFitsColumn('userName', columns.userName);
+  assertFitsColumn('userName', columns.userNameLower);
+  assertFitsColumn('externalId', columns.externalId);
+  assertFitsColumn('displayName', columns.displayNameLower);
+  assertFitsColumn('emails.value', columns.emailLower);
+  return columns;
+}
+
+/**
+ * Every value of `data` that lands in a column: the identity's own (above), each indexed email and the
+ * Strapi admin user's email and names (varchar(255) there too). Call before opening a transaction.
+ */
+function assertStorable(data: ScimUserData): void {
+  identityColumns(data);
+  for (const email of emailValues(data)) assertFitsColumn('emails.value', email.toLowerCase());
+  const profile = adminProfileOf(data);
+  assertFitsColumn('emails.value', profile.email);
+  assertFitsColumn('name.givenName', profile.firstname);
+  assertFitsColumn('name.familyName', profile.lastname);
 }
 
 const emailValues = (data: ScimUserData): string[] =>
@@ -138,7 +158,7 @@ export function createUserProvisioning({ strapi, store, guard, rules, reconciler
   async function write(context: ScimRequestContext, record: IdentityRecord, requested: ScimUserData, changed: string[]): Promise<WriteResult> {
     const mapping = await rules.current();
     assertAllowedValues(requested, mapping);
-    adminProfileOf(requested);
+    assertStorable(requested);
     let staged: WriteResult['staged'];
     const updated = await inTransaction(strapi, async () => {
       let data = requested;
@@ -188,7 +208,7 @@ export function createUserProvisioning({ strapi, store, guard, rules, reconciler
       const { data } = parseUserInput(body);
       const mapping = await rules.current();
       assertAllowedValues(data, mapping);
-      adminProfileOf(data); // refuse a user without an email before opening a transaction
+      assertStorable(data); // refuse a user without an email, or with values too long, before opening a transaction
       const columns = identityColumns(data);
       return inTransaction(strapi, async ({ onCommit }) => {
         // No look-up of the userName first: the identity's unique index refuses a taken one (and decides between

@@ -130,8 +130,9 @@ export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMidd
       const { error, retryAfterSeconds, unexpected } = toErrorResponse(thrown);
       if (unexpected) strapi.log.error(`[identity-bridge] SCIM ${ctx.method} ${path} failed: ${(thrown as Error)?.stack ?? thrown}`);
       ctx.status = error.status;
-      ctx.type = SCIM_CONTENT_TYPE;
       ctx.body = error.toJSON();
+      // After the body: Koa's body setter makes every object `application/json`, overwriting a type set before.
+      ctx.type = SCIM_CONTENT_TYPE;
       if (error.status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="SCIM"');
       if (retryAfterSeconds) ctx.set('Retry-After', String(retryAfterSeconds));
       if (error.status !== 503) await auditFailure(caller, ctx, route, outcome, error);

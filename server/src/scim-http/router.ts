@@ -61,7 +61,23 @@ export function matchRoute(method: string, subPath: string): RouteMatch {
   const route = candidates.find((candidate) => candidate.method === method.toUpperCase());
   if (!route) return { kind: 'methodNotAllowed', allowed: [...new Set(candidates.map((candidate) => candidate.method))] };
   const id = route.pattern.exec(path)?.[1];
-  return id ? { kind: 'route', name: route.name, id: decodeURIComponent(id) } : { kind: 'route', name: route.name };
+  if (!id) return { kind: 'route', name: route.name };
+  const decoded = decodePathSegment(id);
+  // `%E0%A4%A` and the like decode to nothing: no resource has that id.
+  return decoded === undefined ? { kind: 'notFound' } : { kind: 'route', name: route.name, id: decoded };
+}
+
+/**
+ * The percent-decoded segment, or undefined when it is not valid percent-encoded UTF-8 or holds U+0000 (no id
+ * does, and PostgreSQL refuses it as a query parameter).
+ */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    const decoded = decodeURIComponent(segment);
+    return decoded.includes('\u0000') ? undefined : decoded;
+  } catch {
+    return undefined;
+  }
 }
 
 export const isWrite = (name: RouteName) => /^(create|replace|patch|delete)/.test(name);

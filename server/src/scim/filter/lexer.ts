@@ -118,7 +118,10 @@ function readString(source: string, start: number, fail: SyntaxFailure): Token {
       offset += 2;
     } else if (escape === 'u' && /^[0-9A-Fa-f]{4}$/.test(source.slice(offset + 2, offset + 6))) {
       // Each \uXXXX is one UTF-16 code unit; surrogate pairs come as two escapes and join up by themselves.
-      parts.push(String.fromCharCode(parseInt(source.slice(offset + 2, offset + 6), 16)));
+      const code = parseInt(source.slice(offset + 2, offset + 6), 16);
+      // No stored value holds U+0000 (PostgreSQL cannot store it, and refuses it as a query parameter).
+      if (code === 0) throw fail(`"\\u0000" in the string at ${describePosition(offset)} is not accepted`);
+      parts.push(String.fromCharCode(code));
       offset += 6;
     } else if (offset + 1 >= source.length) {
       break;

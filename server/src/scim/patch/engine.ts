@@ -228,8 +228,15 @@ class PatchEngine {
     return 'write';
   }
 
-  private applyTarget(op: PatchOp, name: AttributeName, value: unknown, hasValue: boolean, path?: PatchPath): void {
-    const resolved = this.resolve(name, value, path ? 'path' : 'member');
+  private applyTarget(
+    op: PatchOp,
+    name: AttributeName,
+    value: unknown,
+    hasValue: boolean,
+    path?: PatchPath,
+    mode: 'member' | 'path' = path ? 'path' : 'member'
+  ): void {
+    const resolved = this.resolve(name, value, mode);
     if (!resolved) {
       this.ignored.push(formatAttributeName(name));
       return;
@@ -274,7 +281,11 @@ class PatchEngine {
     if (!isPlainObject(value)) throw scimErrors.invalidValue(`"${urn}" must be an object of attributes`);
     for (const [key, member] of Object.entries(value)) {
       if (isUnsafeKey(key)) throw scimErrors.invalidPath(`"${key}" is not an attribute name`);
-      this.applyTarget(op, { schema: urn, path: [key] }, member, true);
+      // A member of an extension object is an attribute of that extension, resolved as its path
+      // `<urn>:<key>` would be. As a 'member', an object value would make `<urn>:<key>` an extension of its
+      // own: `{"…:Metadata": {"team": {…}}}` was stored under a key `…:Metadata:team` (unlike the same body in
+      // a POST), and each nested object recursed once more — 10,000 levels overflowed the stack.
+      this.applyTarget(op, { schema: urn, path: [key] }, member, true, undefined, 'path');
     }
   }
 

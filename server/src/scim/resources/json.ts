@@ -5,7 +5,54 @@
  * `Object.prototype` through a later `target[key] = …` are never copied, and nothing is mutated in place.
  */
 
+import { scimErrors } from '../errors';
+
 export type JsonObject = Record<string, unknown>;
+
+/**
+ * Deepest nesting of arrays and objects accepted in a value (and, by the HTTP layer, in a request body).
+ * Entra's and Okta's deepest bodies nest 5 levels (`Operations[].value.<extension URN>.manager.value`); the
+ * limit exists because the copying and comparing below recurse, and a 10,000-level value must be a 400, not a
+ * stack overflow (a 500).
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Whether a string or member name anywhere in `value` holds U+0000. PostgreSQL cannot store it in text or
+ * jsonb (a database error, so a 500), and no directory attribute legitimately contains it. Iterative.
+ */
+export function containsNulCharacter(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) return true;
+    } else if (Array.isArray(current)) {
+      for (const item of current) pending.push(item); // not push(...current): a huge array overflows the arguments
+    } else if (typeof current === 'object' && current !== null) {
+      for (const [key, member] of Object.entries(current)) {
+        if (key.includes('\u0000')) return true;
+        pending.push(member);
+      }
+    }
+  }
+  return false;
+}
+
+/** Whether `value` nests arrays/objects deeper than `maxDepth` levels. Iterative: safe on any depth. */
+export function exceedsJsonDepth(value: unknown, maxDepth: number = MAX_JSON_DEPTH): boolean {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (pending.length > 0) {
+    const { value: current, depth } = pending.pop() as { value: unknown; depth: number };
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth + 1 > maxDepth) return true;
+    const members = Array.isArray(current) ? current : Object.values(current);
+    for (const member of members) {
+      if (typeof member === 'object' && member !== null) pending.push({ value: member, depth: depth + 1 });
+    }
+  }
+  return false;
+}
 
 /**
  * Keys that must never be used as property names on data we build: assigning through them reaches the
@@ -38,14 +85,17 @@ export interface CloneOptions {
  * A deep copy of a JSON value without unsafe keys. Values JSON cannot carry (functions, undefined, symbols,
  * non-finite numbers) are dropped, so the result always survives a JSON round-trip unchanged.
  */
-export function cloneJson(value: unknown, options: CloneOptions = {}): unknown {
+export function cloneJson(value: unknown, options: CloneOptions = {}, depth = 0): unknown {
   if (value === null) return null;
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'object' && depth >= MAX_JSON_DEPTH) {
+    throw scimErrors.invalidValue(`A value nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   if (Array.isArray(value)) {
     const items: unknown[] = [];
     for (const item of value) {
-      const copy = cloneJson(item, options);
+      const copy = cloneJson(item, options, depth + 1);
       if (copy === undefined || (copy === null && options.dropNulls)) continue;
       items.push(copy);
     }
@@ -56,7 +106,7 @@ export function cloneJson(value: unknown, options: CloneOptions = {}): unknown {
     const copy: JsonObject = {};
     for (const [key, member] of Object.entries(value)) {
       if (isUnsafeKey(key)) continue;
-      const memberCopy = cloneJson(member, options);
+      const memberCopy = cloneJson(member, options, depth + 1);
       if (memberCopy === undefined) continue;
       if (options.dropNulls && (memberCopy === null || isEmptyObject(memberCopy))) continue;
       copy[key] = memberCopy;

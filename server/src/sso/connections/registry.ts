@@ -13,6 +13,7 @@ import type { SecretBox } from '../secret-box';
 import type { SsoStore, StoredConnection } from '../store';
 import type { DeclaredConnection } from './declared';
 import {
+  CONNECTION_ID_PATTERN,
   oidcConnectionSchema,
   oidcConnectionUpdateSchema,
   samlConnectionSchema,
@@ -94,6 +95,8 @@ export function createConnectionRegistry(options: { declared: DeclaredConnection
   };
 
   async function find(id: string): Promise<Connection | null> {
+    // No connection can have an id outside the pattern; such a text (`%00` in a URL…) never reaches the database.
+    if (!CONNECTION_ID_PATTERN.test(id)) return null;
     const fromConfig = declared.get(id);
     if (fromConfig) return fromConfig;
     const row = await options.store.connections.find(id);

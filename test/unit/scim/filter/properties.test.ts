@@ -156,7 +156,8 @@ describe('(b) formatFilter and parseFilter round-trip', () => {
   );
   const subPaths = fc.constantFrom(path('type'), path('value'), path('primary'), path('$ref'), path('display'));
   const values: fc.Arbitrary<FilterValue> = fc.oneof(
-    fc.string({ unit: 'binary' }),
+    // U+0000 is refused in filter strings (no stored value can hold it on PostgreSQL): see hostile.test.ts.
+    fc.string({ unit: 'binary' }).map((text) => text.replace(/\u0000/g, '')),
     fc.string(),
     fc.integer(),
     fc.double({ noNaN: true, noDefaultInfinity: true }),
