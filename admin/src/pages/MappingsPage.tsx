@@ -19,7 +19,6 @@ import {
   IconButton,
   MultiSelect,
   MultiSelectOption,
-  ProgressBar,
   Radio,
   SingleSelect,
   SingleSelectOption,
@@ -216,13 +215,13 @@ function Mappings() {
               </ul>
             </Notice>
           )}
+          {form && preview && <PreviewSection preview={preview.data} stale={preview.of !== payloadText} roleName={roleName} />}
           {form && options.data && placed && (
             <>
               <AttributesSection form={form} update={update} disabled={!editable} errors={placed} />
               <RulesSection form={form} update={update} disabled={!editable} errors={placed} roles={roles} />
               <PolicySection form={form} update={update} disabled={!editable} errors={placed} options={options.data} />
               <ContentSection form={form} update={update} disabled={!editable} errors={placed} options={options.data} />
-              {preview && <PreviewSection preview={preview.data} stale={preview.of !== payloadText} roleName={roleName} />}
             </>
           )}
           {mapping.data && <ExplainSection roleName={roleName} />}
@@ -282,21 +281,32 @@ function StatusSection({ mapping, onRefresh }: { mapping: MappingView; onRefresh
       </Flex>
       <Typography textColor="neutral600">{t(mapping.managesRoles ? 'mapping.status.manages' : 'mapping.status.notManaging')}</Typography>
       {mapping.readOnly && <Notice variant="warning">{t('mapping.readOnlyNote')}</Notice>}
-      <Flex direction="column" alignItems="stretch" gap={2}>
-        <Typography variant="omega" fontWeight="bold" id="ib-remap-label">
-          {t('mapping.status.remap')}
-        </Typography>
-        <Flex gap={3} alignItems="center">
-          <Box width="240px">
-            <ProgressBar value={status.percent} aria-labelledby="ib-remap-label" />
-          </Box>
-          <Typography data-testid="mapping-progress" role="status">
-            {status.done
-              ? t('mapping.status.remapDone', { total: mapping.progress.total })
-              : t('mapping.status.remapRunning', { done: mapping.progress.total - mapping.progress.pending, total: mapping.progress.total })}
+      {(mapping.source === 'database' || !status.done) && (
+        <Flex direction="column" alignItems="stretch" gap={2}>
+          <Typography variant="omega" fontWeight="bold" id="ib-remap-label">
+            {t('mapping.status.remap')}
           </Typography>
+          <Flex gap={3} alignItems="center">
+            <Box
+              background="neutral150"
+              hasRadius
+              role="progressbar"
+              aria-labelledby="ib-remap-label"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={status.percent}
+              style={{ width: 240, height: 8, overflow: 'hidden' }}
+            >
+              <Box background={status.done ? 'success500' : 'primary600'} style={{ width: `${status.percent}%`, height: '100%' }} />
+            </Box>
+            <Typography data-testid="mapping-progress" role="status">
+              {status.done
+                ? t('mapping.status.remapDone', { total: mapping.progress.total })
+                : t('mapping.status.remapRunning', { done: mapping.progress.total - mapping.progress.pending, total: mapping.progress.total })}
+            </Typography>
+          </Flex>
         </Flex>
-      </Flex>
+      )}
     </Section>
   );
 }
@@ -327,7 +337,7 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
               {t('mapping.attributes.legend', { name: label })}
             </legend>
             <Grid.Root gap={4}>
-              <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
+              <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
                 <Field.Root name={`attribute-${index}-key`} required hint={t('mapping.attributes.keyHint')}>
                   <Field.Label>{t('mapping.attributes.key')}</Field.Label>
                   <Field.Input
@@ -339,7 +349,14 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
                   <Field.Hint />
                 </Field.Root>
               </Grid.Item>
-              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+              <Grid.Item col={8} s={12} direction="column" alignItems="stretch">
+                <Field.Root name={`attribute-${index}-claim`} hint={t('mapping.attributes.claimHint')}>
+                  <Field.Label>{t('mapping.attributes.claim')}</Field.Label>
+                  <Field.Input value={attribute.claim} disabled={disabled} onChange={(event: React.ChangeEvent<HTMLInputElement>) => set(index, { claim: event.target.value })} />
+                  <Field.Hint />
+                </Field.Root>
+              </Grid.Item>
+              <Grid.Item col={12} s={12} direction="column" alignItems="stretch">
                 <Field.Root name={`attribute-${index}-scimPath`} required hint={t('mapping.attributes.scimPathHint')}>
                   <Field.Label>{t('mapping.attributes.scimPath')}</Field.Label>
                   <Field.Input
@@ -349,13 +366,6 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
                     placeholder={suggestedScimPath('team', false)}
                     onChange={(event: React.ChangeEvent<HTMLInputElement>) => set(index, { scimPath: event.target.value })}
                   />
-                  <Field.Hint />
-                </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
-                <Field.Root name={`attribute-${index}-claim`} hint={t('mapping.attributes.claimHint')}>
-                  <Field.Label>{t('mapping.attributes.claim')}</Field.Label>
-                  <Field.Input value={attribute.claim} disabled={disabled} onChange={(event: React.ChangeEvent<HTMLInputElement>) => set(index, { claim: event.target.value })} />
                   <Field.Hint />
                 </Field.Root>
               </Grid.Item>
@@ -371,7 +381,7 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
                 </Field.Root>
               </Grid.Item>
               <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                <Flex justifyContent="space-between" alignItems="center" gap={4} paddingTop={6}>
+                <Flex justifyContent="space-between" alignItems="center" gap={4} paddingTop={5}>
                   <Checkbox
                     checked={attribute.multiValued}
                     disabled={disabled}
@@ -508,7 +518,7 @@ function RuleCard({
             <Box key={position} tag="fieldset" padding={3} hasRadius background="neutral100" style={{ margin: 0, border: 0 }} data-testid={prefix}>
               <legend style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>{conditionName}</legend>
               <Flex gap={3} alignItems="flex-end" wrap="wrap">
-                <Box minWidth="180px">
+                <Box minWidth="170px">
                   <Field.Root name={`${prefix}-source`}>
                     <Field.Label>{t('mapping.condition.source')}</Field.Label>
                     <SingleSelect value={condition.source} disabled={disabled} onChange={(value: string | number) => setCondition(position, { source: String(value) as ConditionForm['source'] })}>
@@ -521,7 +531,7 @@ function RuleCard({
                   </Field.Root>
                 </Box>
                 {condition.source === 'group' && (
-                  <Box minWidth="170px">
+                  <Box minWidth="160px">
                     <Field.Root name={`${prefix}-groupBy`}>
                       <Field.Label>{t('mapping.condition.groupBy')}</Field.Label>
                       <SingleSelect
@@ -536,7 +546,7 @@ function RuleCard({
                   </Box>
                 )}
                 {condition.source === 'attribute' && (
-                  <Box minWidth="170px">
+                  <Box minWidth="160px">
                     <Field.Root name={`${prefix}-attribute`}>
                       <Field.Label>{t('mapping.condition.attribute')}</Field.Label>
                       <SingleSelect
@@ -554,7 +564,7 @@ function RuleCard({
                     </Field.Root>
                   </Box>
                 )}
-                <Box minWidth="150px">
+                <Box minWidth="130px">
                   <Field.Root name={`${prefix}-op`}>
                     <Field.Label>{t('mapping.condition.op')}</Field.Label>
                     <SingleSelect value={condition.op} disabled={disabled} onChange={(value: string | number) => setCondition(position, { op: String(value) as ConditionForm['op'] })}>
@@ -567,7 +577,7 @@ function RuleCard({
                   </Field.Root>
                 </Box>
                 {condition.op !== 'present' && (
-                  <Box flex="1" minWidth="200px">
+                  <Box flex="1" minWidth="160px">
                     <Field.Root name={`${prefix}-value`}>
                       <Field.Label>{t(condition.op === 'oneOf' ? 'mapping.condition.values' : 'mapping.condition.value')}</Field.Label>
                       <Field.Input
@@ -789,6 +799,17 @@ function ContentSection({ form, update, disabled, errors, options }: PartProps &
   );
 }
 
+/** A small label that keeps the case of what it shows (Badge upper-cases, and folder names are case-sensitive). */
+function Pill({ color, children }: { color: string; children: React.ReactNode }) {
+  return (
+    <Box tag="span" paddingLeft={2} paddingRight={2} paddingTop={1} paddingBottom={1} hasRadius background={`${color}100`} borderColor={`${color}200`}>
+      <Typography variant="pi" fontWeight="bold" textColor={`${color}700`}>
+        {children}
+      </Typography>
+    </Box>
+  );
+}
+
 function PreviewSection({ preview, stale, roleName }: { preview: MappingPreview; stale: boolean; roleName: (code: string) => string }) {
   const t = useT();
   const part = (entry: ReturnType<typeof changeParts>[number]) => {
@@ -851,9 +872,9 @@ function PreviewSection({ preview, stale, roleName }: { preview: MappingPreview;
                     {changeParts(entry.change).map((item) => {
                       const shown = part(item);
                       return (
-                        <Badge key={shown.text} backgroundColor={`${shown.color}100`} textColor={`${shown.color}700`}>
+                        <Pill key={shown.text} color={shown.color}>
                           {shown.text}
-                        </Badge>
+                        </Pill>
                       );
                     })}
                   </Flex>
