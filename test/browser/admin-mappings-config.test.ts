@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { bootApp, type TestApp } from '../integration/helpers/app';
 import { createSuperAdmin } from '../integration/helpers/admin';
 import { scimClient } from '../integration/helpers/http';
-import { launchBrowser, screenshot, signInWithPassword } from './helpers/browser';
+import { launchBrowser, shotWholePage, signInWithPassword } from './helpers/browser';
 
 const OWNER = { email: 'owner@example.com', password: 'Owner-Passw0rd!' };
 const TEAM = 'urn:ietf:params:scim:schemas:extension:2.0:Metadata:team';
@@ -72,9 +72,5 @@ test('config-declared rules are shown read-only, with why; preview and explain s
   await explain.getByRole('button', { name: 'Explain' }).click();
   await page.getByTestId('explain-rule-blue-editors').getByText('✓ team = "Blue" — values: Blue').waitFor();
 
-  const size = page.viewportSize()!;
-  await page.setViewportSize({ width: size.width, height: 2600 });
-  await page.waitForTimeout(500);
-  await screenshot(page, 'mapping-config-read-only');
-  await page.setViewportSize(size);
+  await shotWholePage(page, 'mapping-config-read-only');
 });

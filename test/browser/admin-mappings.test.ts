@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { bootApp, type TestApp } from '../integration/helpers/app';
 import { adminUserByEmail, createSuperAdmin } from '../integration/helpers/admin';
 import { scimClient } from '../integration/helpers/http';
-import { launchBrowser, screenshot, signInWithPassword } from './helpers/browser';
+import { launchBrowser, shotWholePage, signInWithPassword } from './helpers/browser';
 
 const OWNER = { email: 'owner@example.com', password: 'Owner-Passw0rd!' };
 const EDITOR = { email: 'editor@example.com', password: 'Editor-Passw0rd!' };
@@ -61,22 +61,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** The whole page (Strapi's admin scrolls inside its own containers): as in admin-pages.test.ts. */
-async function shot(target: Page, name: string) {
-  const size = target.viewportSize() ?? { width: 1280, height: 900 };
-  const height = await target.evaluate(() => {
-    const scrolled = Array.from(document.querySelectorAll<HTMLElement>('*')).filter((element) => {
-      const overflow = getComputedStyle(element).overflowY;
-      return (overflow === 'auto' || overflow === 'scroll') && element.scrollHeight > element.clientHeight;
-    });
-    return Math.max(window.innerHeight, ...scrolled.map((element) => element.scrollHeight + element.getBoundingClientRect().top + 40));
-  });
-  await target.mouse.move(1, 1);
-  await target.setViewportSize({ width: size.width, height: Math.min(Math.ceil(height), 8000) });
-  await target.waitForTimeout(500);
-  await screenshot(target, name);
-  await target.setViewportSize(size);
-}
+const shot = (target: Page, name: string) => shotWholePage(target, name);
 
 /** Picks `option` in the design system's select labelled `label` (inside `scope`). */
 async function choose(scope: ReturnType<Page['locator']> | Page, label: string, option: string) {
