@@ -167,6 +167,31 @@ describe('Attribute mapping', () => {
     await explanation.getByText('Folders: Marketing').waitFor();
     await shot(page, 'mapping-explain');
   });
+
+  test('someone else saved in between: the save is refused, said so, and the current rules load on request', async () => {
+    const admin = app.strapi.plugin('identity-bridge').service('admin');
+    const current = await admin.getMapping();
+    const elsewhere = {
+      attributes: current.attributes,
+      policy: { ...current.policy, roleRules: current.policy.roleRules.map((rule: object) => ({ ...rule, description: 'Changed elsewhere' })) },
+      content: current.content,
+    };
+    await admin.saveMapping(await admin.validateMapping(elsewhere), current.version);
+
+    const rule = page.getByTestId('rule-0');
+    expect(await page.getByTestId('mapping-unsaved').count()).toBe(0);
+    await rule.getByLabel('Description').fill('Changed here');
+    await page.getByTestId('mapping-unsaved').getByText('Unsaved changes').waitFor();
+    await page.getByRole('button', { name: 'Save rules' }).click();
+    const refusal = page.getByTestId('mapping-errors');
+    await refusal.getByText('Not saved: someone else saved rules since this page loaded.').waitFor();
+    await refusal.getByText('the rules were changed by someone else (now version 2); reload and retry').waitFor();
+    await shot(page, 'mapping-conflict');
+    await refusal.getByRole('button', { name: 'Load the current rules' }).click();
+    await page.getByTestId('mapping-status').getByText('Version 2').waitFor();
+    expect(await rule.getByLabel('Description').inputValue()).toBe('Changed elsewhere');
+    expect(await page.getByTestId('mapping-errors').count()).toBe(0);
+  });
 });
 
 describe('an Editor', () => {

@@ -112,6 +112,8 @@ function Mappings() {
   const [errors, setErrors] = React.useState<string[]>([]);
   const [preview, setPreview] = React.useState<{ data: MappingPreview; of: string } | null>(null);
   const [busy, setBusy] = React.useState<'preview' | 'save' | null>(null);
+  /** Someone saved in between (409 with the version): the form must be reloaded before saving. */
+  const [conflict, setConflict] = React.useState(false);
 
   // The form shows the rules in force when they load and after each save (a new version), not on progress polls.
   const loadedVersion = mapping.data ? `${mapping.data.source}:${mapping.data.version}` : null;
@@ -119,6 +121,7 @@ function Mappings() {
     if (!mapping.data) return;
     setForm(formOfMapping(mapping.data));
     setErrors([]);
+    setConflict(false);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [loadedVersion]);
 
@@ -133,6 +136,8 @@ function Mappings() {
   const readOnly = Boolean(mapping.data?.readOnly);
   const editable = canUpdate && !readOnly;
   const payloadText = form ? JSON.stringify(mappingPayload(form)) : '';
+  const savedText = React.useMemo(() => (mapping.data ? JSON.stringify(mappingPayload(formOfMapping(mapping.data))) : ''), [loadedVersion]); // eslint-disable-line react-hooks/exhaustive-deps
+  const unsaved = form !== null && payloadText !== savedText;
   const placed = form ? placeErrors(errors, form) : null;
 
   const update = (change: (draft: MappingForm) => MappingForm) => setForm((previous) => (previous ? change(previous) : previous));
@@ -163,7 +168,9 @@ function Mappings() {
       toggleNotification({ type: 'success', message: t('mapping.saved', { version: reply.data.data.version }) });
       mapping.reload();
     } catch (error) {
-      setErrors(apiErrorStatus(error) === 409 ? [apiErrorMessage(error)] : validationErrors(error));
+      const stale = apiErrorStatus(error) === 409 && !readOnly;
+      setConflict(stale);
+      setErrors(stale ? [apiErrorMessage(error)] : validationErrors(error));
     } finally {
       setBusy(null);
     }
@@ -180,10 +187,17 @@ function Mappings() {
         subtitle={t('mapping.subtitle')}
         primaryAction={
           form ? (
-            <Flex gap={2}>
+            <Flex gap={2} alignItems="center">
               <Button variant="secondary" startIcon={<Eye />} onClick={() => void runPreview()} loading={busy === 'preview'} disabled={busy !== null}>
                 {t('mapping.preview')}
               </Button>
+              {editable && unsaved && (
+                <Flex paddingRight={2}>
+                  <Typography variant="pi" textColor="warning700" data-testid="mapping-unsaved">
+                    {t('mapping.unsaved')}
+                  </Typography>
+                </Flex>
+              )}
               {editable && (
                 <Button onClick={() => void save()} loading={busy === 'save'} disabled={busy !== null}>
                   {t('mapping.save')}
@@ -207,7 +221,18 @@ function Mappings() {
           />
           {mapping.data && <StatusSection mapping={mapping.data} onRefresh={mapping.reload} />}
           {errors.length > 0 && (
-            <Notice variant="danger" title={t('mapping.fixErrors')} testId="mapping-errors">
+            <Notice
+              variant="danger"
+              title={t(conflict ? 'mapping.conflict' : 'mapping.fixErrors')}
+              testId="mapping-errors"
+              action={
+                conflict ? (
+                  <Button variant="secondary" startIcon={<ArrowClockwise />} onClick={mapping.reload}>
+                    {t('mapping.loadCurrent')}
+                  </Button>
+                ) : undefined
+              }
+            >
               <ul style={{ paddingLeft: 16, listStyle: 'disc', margin: 0 }}>
                 {errors.map((message) => (
                   <li key={message}>{message}</li>
