@@ -353,6 +353,7 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
       }
     >
       <Typography textColor="neutral600">{t('mapping.attributes.intro')}</Typography>
+      <Messages messages={errors.attributeList} testId="attributes-list-errors" />
       {form.attributes.length === 0 && <Typography textColor="neutral600">{t('mapping.attributes.empty')}</Typography>}
       {form.attributes.map((attribute, index) => {
         const label = attribute.key.trim() || t('mapping.attributes.numbered', { n: index + 1 });
@@ -439,7 +440,6 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
 function RulesSection({ form, update, disabled, errors, roles }: PartProps & { roles: Options['roles'] }) {
   const t = useT();
   const setRule = (index: number, rule: RuleForm) => update((draft) => ({ ...draft, rules: replaceAt(draft.rules, index, rule) }));
-  const general = errors.general;
   return (
     <Section
       title={t('mapping.rules.title')}
@@ -453,7 +453,7 @@ function RulesSection({ form, update, disabled, errors, roles }: PartProps & { r
       }
     >
       <Typography textColor="neutral600">{t('mapping.rules.intro')}</Typography>
-      <Messages messages={general} testId="rules-general-errors" />
+      <Messages messages={errors.ruleList} testId="rules-list-errors" />
       {form.rules.length === 0 && (
         <Box padding={4} hasRadius background="neutral100">
           <Typography textColor="neutral600">{t('mapping.rules.empty')}</Typography>

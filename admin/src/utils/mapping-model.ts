@@ -233,9 +233,13 @@ export interface PlacedErrors {
   rules: Record<number, string[]>;
   /** Messages about one content binding, by its index. */
   content: Record<number, string[]>;
+  /** About the declared attributes as a whole (keys used twice). */
+  attributeList: string[];
+  /** About the rules as a whole (ids used twice). */
+  ruleList: string[];
   /** Unmatched people, Super Admin, folders attribute. */
   policy: string[];
-  /** About the attributes or rules as a whole (duplicate keys or ids), or naming nothing we recognise. */
+  /** Naming nothing we recognise (shown only in the list at the top). */
   general: string[];
 }
 
@@ -261,7 +265,7 @@ const push = (into: Record<number, string[]>, index: number, message: string) =>
  * the id or key the owner wrote, content bindings as `content.<index>`) next to the form part it is about.
  */
 export function placeErrors(errors: string[], form: MappingForm): PlacedErrors {
-  const placed: PlacedErrors = { attributes: {}, rules: {}, content: {}, policy: [], general: [] };
+  const placed: PlacedErrors = { attributes: {}, rules: {}, content: {}, attributeList: [], ruleList: [], policy: [], general: [] };
   const ruleIds = form.rules.map((rule) => rule.id);
   const keys = form.attributes.map((attribute) => attribute.key);
   for (const message of errors) {
@@ -271,6 +275,8 @@ export function placeErrors(errors: string[], form: MappingForm): PlacedErrors {
     if (rule !== undefined) push(placed.rules, rule, message);
     else if (attribute !== undefined) push(placed.attributes, attribute, message);
     else if (binding && Number(binding[1]) < form.content.length) push(placed.content, Number(binding[1]), message);
+    else if (/^attribute keys must be unique\b/.test(message)) placed.attributeList.push(message);
+    else if (/^rule ids must be unique\b/.test(message)) placed.ruleList.push(message);
     else if (/^(unmatched|allowSuperAdmin|foldersAttribute|createMissingFolders)\b/.test(message)) placed.policy.push(message);
     else placed.general.push(message);
   }

@@ -99,6 +99,8 @@ describe('server messages next to what they name', () => {
         'foldersAttribute "folder" is not a declared attribute',
         'rule ids must be unique: "teams" is used by 2 rules',
         'rule "gone" uses something',
+        'attribute keys must be unique (ignoring case): "team" is declared 2 times',
+        'the rules were changed by someone else (now version 2); reload and retry',
       ],
       form
     );
@@ -106,7 +108,9 @@ describe('server messages next to what they name', () => {
     expect(placed.attributes).toEqual({ 1: ['attribute "team": scimPath "x" is neither a User …'], 0: ['attribute 1 key: key must start with a letter'] });
     expect(placed.content).toEqual({ 0: ['content.0: api::article.article has no field "tem"'] });
     expect(placed.policy).toHaveLength(2);
-    expect(placed.general).toEqual(['rule ids must be unique: "teams" is used by 2 rules', 'rule "gone" uses something']);
+    expect(placed.ruleList).toEqual(['rule ids must be unique: "teams" is used by 2 rules']);
+    expect(placed.attributeList).toEqual(['attribute keys must be unique (ignoring case): "team" is declared 2 times']);
+    expect(placed.general).toEqual(['rule "gone" uses something', 'the rules were changed by someone else (now version 2); reload and retry']);
   });
 
   test('the details.errors list of a ValidationError, else its message, else the error', () => {
