@@ -39,6 +39,13 @@ export default {
         permissions: PERMISSIONS.read,
         Component: () => import('./pages/ConnectionsPage'),
       },
+      {
+        id: `${PLUGIN_ID}-mappings`,
+        to: `${PLUGIN_ID}/mappings`,
+        intlLabel: { id: `${PLUGIN_ID}.settings.mappings`, defaultMessage: 'Attribute mapping' },
+        permissions: PERMISSIONS.read,
+        Component: () => import('./pages/MappingsPage'),
+      },
     ]);
   },
 

@@ -30,6 +30,8 @@ export default {
       { method: 'GET', path: '/mapping', handler: 'admin.getMapping', config: read },
       { method: 'POST', path: '/mapping/preview', handler: 'admin.previewMapping', config: read },
       { method: 'PUT', path: '/mapping', handler: 'admin.saveMapping', config: update },
+      { method: 'GET', path: '/mapping/options', handler: 'mapping-options.options', config: read },
+      { method: 'GET', path: '/mapping/explain', handler: 'mapping-options.explainByUser', config: read },
       { method: 'POST', path: '/identities/:id/invite', handler: 'admin.inviteIdentity', config: update },
       { method: 'GET', path: '/identities/:id/explain', handler: 'admin.explainIdentity', config: read },
       { method: 'GET', path: '/sso/connections', handler: 'sso.listConnections', config: read },

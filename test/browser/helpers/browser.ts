@@ -32,3 +32,24 @@ export async function signInWithPassword(page: Page, origin: string, email: stri
   await page.getByRole('button', { name: /login/i }).click();
   await page.waitForURL((url) => !url.pathname.includes('/auth/'), { timeout: 60_000 });
 }
+
+/**
+ * A screenshot of the whole page: Strapi's admin scrolls inside its own containers (so `fullPage` sees one
+ * viewport); the viewport is grown to the tallest scrolled content for the shot, then restored.
+ */
+export async function shotWholePage(page: Page, name: string, maxHeight = 8000): Promise<string> {
+  const size = page.viewportSize() ?? { width: 1280, height: 900 };
+  const height = await page.evaluate(() => {
+    const scrolled = Array.from(document.querySelectorAll<HTMLElement>('*')).filter((element) => {
+      const overflow = getComputedStyle(element).overflowY;
+      return (overflow === 'auto' || overflow === 'scroll') && element.scrollHeight > element.clientHeight;
+    });
+    return Math.max(window.innerHeight, ...scrolled.map((element) => element.scrollHeight + element.getBoundingClientRect().top + 40));
+  });
+  await page.mouse.move(1, 1);
+  await page.setViewportSize({ width: size.width, height: Math.min(Math.ceil(height), maxHeight) });
+  await page.waitForTimeout(500); // dialogs and accordions animate in
+  const path = await screenshot(page, name);
+  await page.setViewportSize(size);
+  return path;
+}

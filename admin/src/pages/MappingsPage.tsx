@@ -1,0 +1,1066 @@
+/**
+ * Settings → Identity bridge → Attribute mapping: the identity attributes the rules read (declared by name), the role
+ * rules (source → roles), unmatched people and the default role, Media Library folders, content conditions; a preview
+ * of who changes how before saving; save with the version the page loaded (409 when someone saved in between), then
+ * the background re-mapping's progress; and "explain" for one person found by userName or email.
+ *
+ * The server validates (its `details.errors` are placed next to the part of the form they name: utils/mapping-model).
+ * Rules declared in the plugin configuration are shown read-only, with why.
+ */
+import * as React from 'react';
+import {
+  Badge,
+  Box,
+  Button,
+  Checkbox,
+  Field,
+  Flex,
+  Grid,
+  IconButton,
+  MultiSelect,
+  MultiSelectOption,
+  Radio,
+  SingleSelect,
+  SingleSelectOption,
+  Table,
+  Tbody,
+  Td,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
+import { ArrowClockwise, Eye, Plus, Search, Trash } from '@strapi/icons';
+import { Layouts, Page, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { PERMISSIONS } from '../permissions';
+import { PLUGIN_ID } from '../pluginId';
+import { apiErrorMessage, apiErrorStatus } from '../utils/model';
+import {
+  CONDITION_OPS,
+  SOURCE_TYPES,
+  changeParts,
+  conditionText,
+  emptyAttribute,
+  emptyBinding,
+  emptyCondition,
+  formOfMapping,
+  mappingPayload,
+  newRule,
+  placeErrors,
+  remapStatus,
+  roleNamer,
+  roleTallies,
+  suggestedScimPath,
+  validationErrors,
+  type AttributeForm,
+  type BindingForm,
+  type Condition,
+  type ConditionForm,
+  type MappingForm,
+  type MappingPreview,
+  type MappingView,
+  type PlacedErrors,
+  type RuleForm,
+} from '../utils/mapping-model';
+import { LoadState, Notice, Section, useLoad, useT, type MessageKey, type Translate } from '../components/ui';
+
+const API = `/${PLUGIN_ID}`;
+/** How often the page asks how far re-mapping has got, while it runs. */
+const PROGRESS_POLL_MS = 1500;
+
+interface Options {
+  roles: { code: string; name: string }[];
+  contentTypes: { uid: string; displayName: string; fields: string[] }[];
+  folders: string[];
+  foldersTruncated: boolean;
+}
+
+interface Explanation {
+  identityId: number;
+  userName: string;
+  rulesVersion: number;
+  source: string;
+  lastApplied: { roles: string[]; folders: string[]; active: boolean } | null;
+  result: {
+    roles: string[];
+    active: boolean;
+    folders: string[];
+    notes: string[];
+    rules: { ruleId: string; matched: boolean; granted: string[]; conditions: { condition: Condition; holds: boolean; values: string[] }[] }[];
+  };
+}
+
+const MappingsPage = () => (
+  <Page.Protect permissions={PERMISSIONS.read}>
+    <Mappings />
+  </Page.Protect>
+);
+
+export default MappingsPage;
+
+function Mappings() {
+  const t = useT();
+  const { get, post, put } = useFetchClient();
+  const { toggleNotification } = useNotification();
+  const { allowedActions, isLoading: rbacLoading } = useRBAC({ update: PERMISSIONS.update });
+  const canUpdate = Boolean(allowedActions.canUpdate);
+
+  const mapping = useLoad(async () => (await get<{ data: MappingView }>(`${API}/mapping`)).data.data, []);
+  const options = useLoad(async () => (await get<{ data: Options }>(`${API}/mapping/options`)).data.data, []);
+
+  const [form, setForm] = React.useState<MappingForm | null>(null);
+  const [errors, setErrors] = React.useState<string[]>([]);
+  const [preview, setPreview] = React.useState<{ data: MappingPreview; of: string } | null>(null);
+  const [busy, setBusy] = React.useState<'preview' | 'save' | null>(null);
+  /** Someone saved in between (409 with the version): the form must be reloaded before saving. */
+  const [conflict, setConflict] = React.useState(false);
+
+  // The form shows the rules in force when they load and after each save (a new version), not on progress polls.
+  const loadedVersion = mapping.data ? `${mapping.data.source}:${mapping.data.version}` : null;
+  React.useEffect(() => {
+    if (!mapping.data) return;
+    setForm(formOfMapping(mapping.data));
+    setErrors([]);
+    setConflict(false);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [loadedVersion]);
+
+  // While re-mapping runs, ask again.
+  const pending = mapping.data?.progress.pending ?? 0;
+  React.useEffect(() => {
+    if (pending === 0) return;
+    const timer = setTimeout(mapping.reload, PROGRESS_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [pending, mapping.data, mapping.reload]);
+
+  const readOnly = Boolean(mapping.data?.readOnly);
+  const editable = canUpdate && !readOnly;
+  const payloadText = form ? JSON.stringify(mappingPayload(form)) : '';
+  const savedText = React.useMemo(() => (mapping.data ? JSON.stringify(mappingPayload(formOfMapping(mapping.data))) : ''), [loadedVersion]); // eslint-disable-line react-hooks/exhaustive-deps
+  const unsaved = form !== null && payloadText !== savedText;
+  const placed = form ? placeErrors(errors, form) : null;
+
+  const update = (change: (draft: MappingForm) => MappingForm) => setForm((previous) => (previous ? change(previous) : previous));
+
+  async function runPreview() {
+    if (!form) return;
+    setBusy('preview');
+    try {
+      const reply = await post<{ data: MappingPreview }>(`${API}/mapping/preview`, mappingPayload(form));
+      setPreview({ data: reply.data.data, of: payloadText });
+      setErrors([]);
+      document.getElementById('ib-mapping-preview')?.scrollIntoView({ block: 'start' });
+    } catch (error) {
+      setErrors(validationErrors(error));
+      setPreview(null);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function save() {
+    if (!form || !mapping.data) return;
+    setBusy('save');
+    try {
+      const reply = await put<{ data: MappingView }>(`${API}/mapping`, { ...mappingPayload(form), expectedVersion: mapping.data.version });
+      setErrors([]);
+      setPreview(null);
+      toggleNotification({ type: 'success', message: t('mapping.saved', { version: reply.data.data.version }) });
+      mapping.reload();
+    } catch (error) {
+      const stale = apiErrorStatus(error) === 409 && !readOnly;
+      setConflict(stale);
+      setErrors(stale ? [apiErrorMessage(error)] : validationErrors(error));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const roles = options.data?.roles ?? [];
+  const roleName = roleNamer(roles);
+
+  return (
+    <Page.Main>
+      <Page.Title>{t('mapping.title')}</Page.Title>
+      <Layouts.Header
+        title={t('mapping.title')}
+        subtitle={t('mapping.subtitle')}
+        primaryAction={
+          form ? (
+            <Flex gap={2} alignItems="center">
+              <Button variant="secondary" startIcon={<Eye />} onClick={() => void runPreview()} loading={busy === 'preview'} disabled={busy !== null}>
+                {t('mapping.preview')}
+              </Button>
+              {editable && unsaved && (
+                <Flex paddingRight={2}>
+                  <Typography variant="pi" textColor="warning700" data-testid="mapping-unsaved">
+                    {t('mapping.unsaved')}
+                  </Typography>
+                </Flex>
+              )}
+              {editable && (
+                <Button onClick={() => void save()} loading={busy === 'save'} disabled={busy !== null}>
+                  {t('mapping.save')}
+                </Button>
+              )}
+            </Flex>
+          ) : undefined
+        }
+      />
+      <Layouts.Content>
+        <Flex direction="column" alignItems="stretch" gap={6}>
+          {!rbacLoading && !canUpdate && <Notice variant="info">{t('common.readOnlyRights')}</Notice>}
+          <LoadState
+            loading={mapping.loading || options.loading}
+            error={mapping.error ?? options.error}
+            what={t('mapping.what')}
+            onRetry={() => {
+              mapping.reload();
+              options.reload();
+            }}
+          />
+          {mapping.data && <StatusSection mapping={mapping.data} onRefresh={mapping.reload} />}
+          {errors.length > 0 && (
+            <Notice
+              variant="danger"
+              title={t(conflict ? 'mapping.conflict' : 'mapping.fixErrors')}
+              testId="mapping-errors"
+              action={
+                conflict ? (
+                  <Button variant="secondary" startIcon={<ArrowClockwise />} onClick={mapping.reload}>
+                    {t('mapping.loadCurrent')}
+                  </Button>
+                ) : undefined
+              }
+            >
+              <ul style={{ paddingLeft: 16, listStyle: 'disc', margin: 0 }}>
+                {errors.map((message) => (
+                  <li key={message}>{message}</li>
+                ))}
+              </ul>
+            </Notice>
+          )}
+          {form && preview && <PreviewSection preview={preview.data} stale={preview.of !== payloadText} roleName={roleName} />}
+          {form && options.data && placed && (
+            <>
+              <AttributesSection form={form} update={update} disabled={!editable} errors={placed} />
+              <RulesSection form={form} update={update} disabled={!editable} errors={placed} roles={roles} />
+              <PolicySection form={form} update={update} disabled={!editable} errors={placed} options={options.data} />
+              <ContentSection form={form} update={update} disabled={!editable} errors={placed} options={options.data} />
+            </>
+          )}
+          {mapping.data && <ExplainSection roleName={roleName} />}
+        </Flex>
+      </Layouts.Content>
+    </Page.Main>
+  );
+}
+
+type Update = (change: (draft: MappingForm) => MappingForm) => void;
+interface PartProps {
+  form: MappingForm;
+  update: Update;
+  disabled: boolean;
+  errors: PlacedErrors;
+}
+
+/** Server messages about one part of the form, right under it. */
+function Messages({ messages, testId }: { messages: string[] | undefined; testId?: string }) {
+  if (!messages || messages.length === 0) return null;
+  return (
+    <Box data-testid={testId}>
+      {messages.map((message) => (
+        <Typography key={message} tag="p" variant="pi" textColor="danger600">
+          {message}
+        </Typography>
+      ))}
+    </Box>
+  );
+}
+
+const replaceAt = <T,>(list: T[], index: number, value: T) => list.map((item, position) => (position === index ? value : item));
+const removeAt = <T,>(list: T[], index: number) => list.filter((_, position) => position !== index);
+
+function StatusSection({ mapping, onRefresh }: { mapping: MappingView; onRefresh: () => void }) {
+  const t = useT();
+  const status = remapStatus(mapping.progress);
+  const sourceKey = `mapping.source.${mapping.source}` as MessageKey;
+  return (
+    <Section
+      title={t('mapping.status.title')}
+      id="ib-mapping-status"
+      actions={
+        <Button variant="tertiary" startIcon={<ArrowClockwise />} onClick={onRefresh}>
+          {t('common.refresh')}
+        </Button>
+      }
+    >
+      <Flex gap={2} wrap="wrap" data-testid="mapping-status">
+        <Badge>{t(sourceKey)}</Badge>
+        <Badge data-testid="mapping-version">{t('mapping.status.version', { version: mapping.version })}</Badge>
+        {mapping.readOnly && (
+          <Badge backgroundColor="warning100" textColor="warning700">
+            {t('connections.readOnly')}
+          </Badge>
+        )}
+      </Flex>
+      <Typography textColor="neutral600">{t(mapping.managesRoles ? 'mapping.status.manages' : 'mapping.status.notManaging')}</Typography>
+      {mapping.readOnly && <Notice variant="warning">{t('mapping.readOnlyNote')}</Notice>}
+      {(mapping.source === 'database' || !status.done) && (
+        <Flex direction="column" alignItems="stretch" gap={2}>
+          <Typography variant="omega" fontWeight="bold" id="ib-remap-label">
+            {t('mapping.status.remap')}
+          </Typography>
+          <Flex gap={3} alignItems="center">
+            <Box
+              background="neutral150"
+              hasRadius
+              role="progressbar"
+              aria-labelledby="ib-remap-label"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={status.percent}
+              style={{ width: 240, height: 8, overflow: 'hidden' }}
+            >
+              <Box background={status.done ? 'success500' : 'primary600'} style={{ width: `${status.percent}%`, height: '100%' }} />
+            </Box>
+            <Typography data-testid="mapping-progress" role="status">
+              {status.done
+                ? t('mapping.status.remapDone', { total: mapping.progress.total })
+                : t('mapping.status.remapRunning', { done: mapping.progress.total - mapping.progress.pending, total: mapping.progress.total })}
+            </Typography>
+          </Flex>
+        </Flex>
+      )}
+    </Section>
+  );
+}
+
+function AttributesSection({ form, update, disabled, errors }: PartProps) {
+  const t = useT();
+  const set = (index: number, change: Partial<AttributeForm>) =>
+    update((draft) => ({ ...draft, attributes: replaceAt(draft.attributes, index, { ...draft.attributes[index]!, ...change }) }));
+  return (
+    <Section
+      title={t('mapping.attributes.title')}
+      id="ib-mapping-attributes"
+      actions={
+        !disabled ? (
+          <Button variant="secondary" startIcon={<Plus />} onClick={() => update((draft) => ({ ...draft, attributes: [...draft.attributes, emptyAttribute()] }))}>
+            {t('mapping.attributes.add')}
+          </Button>
+        ) : undefined
+      }
+    >
+      <Typography textColor="neutral600">{t('mapping.attributes.intro')}</Typography>
+      <Messages messages={errors.attributeList} testId="attributes-list-errors" />
+      {form.attributes.length === 0 && <Typography textColor="neutral600">{t('mapping.attributes.empty')}</Typography>}
+      {form.attributes.map((attribute, index) => {
+        const label = attribute.key.trim() || t('mapping.attributes.numbered', { n: index + 1 });
+        return (
+          <Box key={index} tag="fieldset" padding={4} hasRadius borderColor="neutral200" style={{ margin: 0 }} data-testid={`attribute-${index}`}>
+            <legend className="sr-only" style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>
+              {t('mapping.attributes.legend', { name: label })}
+            </legend>
+            <Grid.Root gap={4}>
+              <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+                <Field.Root name={`attribute-${index}-key`} required hint={t('mapping.attributes.keyHint')}>
+                  <Field.Label>{t('mapping.attributes.key')}</Field.Label>
+                  <Field.Input
+                    value={attribute.key}
+                    disabled={disabled}
+                    onChange={(event: React.ChangeEvent<HTMLInputElement>) => set(index, { key: event.target.value })}
+                    onBlur={() => !attribute.scimPath.trim() && set(index, { scimPath: suggestedScimPath(attribute.key, attribute.multiValued) })}
+                  />
+                  <Field.Hint />
+                </Field.Root>
+              </Grid.Item>
+              <Grid.Item col={8} s={12} direction="column" alignItems="stretch">
+                <Field.Root name={`attribute-${index}-claim`} hint={t('mapping.attributes.claimHint')}>
+                  <Field.Label>{t('mapping.attributes.claim')}</Field.Label>
+                  <Field.Input value={attribute.claim} disabled={disabled} onChange={(event: React.ChangeEvent<HTMLInputElement>) => set(index, { claim: event.target.value })} />
+                  <Field.Hint />
+                </Field.Root>
+              </Grid.Item>
+              <Grid.Item col={12} s={12} direction="column" alignItems="stretch">
+                <Field.Root name={`attribute-${index}-scimPath`} required hint={t('mapping.attributes.scimPathHint')}>
+                  <Field.Label>{t('mapping.attributes.scimPath')}</Field.Label>
+                  <Field.Input
+                    value={attribute.scimPath}
+                    disabled={disabled}
+                    style={{ fontFamily: 'monospace' }}
+                    placeholder={suggestedScimPath('team', false)}
+                    onChange={(event: React.ChangeEvent<HTMLInputElement>) => set(index, { scimPath: event.target.value })}
+                  />
+                  <Field.Hint />
+                </Field.Root>
+              </Grid.Item>
+              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                <Field.Root name={`attribute-${index}-allowed`} hint={t('mapping.attributes.allowedHint')}>
+                  <Field.Label>{t('mapping.attributes.allowed')}</Field.Label>
+                  <Field.Input
+                    value={attribute.allowedValues}
+                    disabled={disabled}
+                    onChange={(event: React.ChangeEvent<HTMLInputElement>) => set(index, { allowedValues: event.target.value })}
+                  />
+                  <Field.Hint />
+                </Field.Root>
+              </Grid.Item>
+              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                <Flex justifyContent="space-between" alignItems="center" gap={4} paddingTop={5}>
+                  <Checkbox
+                    checked={attribute.multiValued}
+                    disabled={disabled}
+                    onCheckedChange={(checked: boolean | 'indeterminate') => set(index, { multiValued: checked === true })}
+                  >
+                    {t('mapping.attributes.multiValued')}
+                  </Checkbox>
+                  {!disabled && (
+                    <Button
+                      variant="danger-light"
+                      size="S"
+                      startIcon={<Trash />}
+                      onClick={() => update((draft) => ({ ...draft, attributes: removeAt(draft.attributes, index) }))}
+                      aria-label={t('mapping.attributes.removeLabel', { name: label })}
+                    >
+                      {t('mapping.remove')}
+                    </Button>
+                  )}
+                </Flex>
+              </Grid.Item>
+            </Grid.Root>
+            <Messages messages={errors.attributes[index]} testId={`attribute-${index}-errors`} />
+          </Box>
+        );
+      })}
+    </Section>
+  );
+}
+
+function RulesSection({ form, update, disabled, errors, roles }: PartProps & { roles: Options['roles'] }) {
+  const t = useT();
+  const setRule = (index: number, rule: RuleForm) => update((draft) => ({ ...draft, rules: replaceAt(draft.rules, index, rule) }));
+  return (
+    <Section
+      title={t('mapping.rules.title')}
+      id="ib-mapping-rules"
+      actions={
+        !disabled ? (
+          <Button variant="secondary" startIcon={<Plus />} onClick={() => update((draft) => ({ ...draft, rules: [...draft.rules, newRule(draft.rules)] }))}>
+            {t('mapping.rules.add')}
+          </Button>
+        ) : undefined
+      }
+    >
+      <Typography textColor="neutral600">{t('mapping.rules.intro')}</Typography>
+      <Messages messages={errors.ruleList} testId="rules-list-errors" />
+      {form.rules.length === 0 && (
+        <Box padding={4} hasRadius background="neutral100">
+          <Typography textColor="neutral600">{t('mapping.rules.empty')}</Typography>
+        </Box>
+      )}
+      {form.rules.map((rule, index) => (
+        <RuleCard
+          key={index}
+          index={index}
+          rule={rule}
+          attributes={form.attributes}
+          roles={roles}
+          disabled={disabled}
+          errors={errors.rules[index]}
+          onChange={(next) => setRule(index, next)}
+          onRemove={() => update((draft) => ({ ...draft, rules: removeAt(draft.rules, index) }))}
+          t={t}
+        />
+      ))}
+    </Section>
+  );
+}
+
+function RuleCard({
+  index,
+  rule,
+  attributes,
+  roles,
+  disabled,
+  errors,
+  onChange,
+  onRemove,
+  t,
+}: {
+  index: number;
+  rule: RuleForm;
+  attributes: AttributeForm[];
+  roles: Options['roles'];
+  disabled: boolean;
+  errors: string[] | undefined;
+  onChange: (rule: RuleForm) => void;
+  onRemove: () => void;
+  t: Translate;
+}) {
+  const headingId = `ib-rule-${index}`;
+  const name = rule.id.trim() || t('mapping.rules.numbered', { n: index + 1 });
+  const setCondition = (position: number, change: Partial<ConditionForm>) =>
+    onChange({ ...rule, conditions: replaceAt(rule.conditions, position, { ...rule.conditions[position]!, ...change }) });
+  // Roles the rule names that Strapi does not list (e.g. deleted since) stay visible, so they can be removed.
+  const roleChoices = [...roles, ...rule.roles.filter((code) => !roles.some((role) => role.code === code)).map((code) => ({ code, name: code }))];
+  return (
+    <Box tag="article" aria-labelledby={headingId} padding={5} hasRadius borderColor={errors ? 'danger600' : 'neutral200'} data-testid={`rule-${index}`}>
+      <Flex direction="column" alignItems="stretch" gap={4}>
+        <Flex justifyContent="space-between" alignItems="center" gap={4}>
+          <Typography variant="epsilon" fontWeight="bold" tag="h3" id={headingId}>
+            {t('mapping.rules.heading', { name })}
+          </Typography>
+          {!disabled && (
+            <Button variant="danger-light" size="S" startIcon={<Trash />} onClick={onRemove} aria-label={t('mapping.rules.removeLabel', { name })}>
+              {t('mapping.remove')}
+            </Button>
+          )}
+        </Flex>
+        <Grid.Root gap={4}>
+          <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+            <Field.Root name={`rule-${index}-id`} required hint={t('mapping.rules.idHint')}>
+              <Field.Label>{t('mapping.rules.id')}</Field.Label>
+              <Field.Input value={rule.id} disabled={disabled} onChange={(event: React.ChangeEvent<HTMLInputElement>) => onChange({ ...rule, id: event.target.value })} />
+              <Field.Hint />
+            </Field.Root>
+          </Grid.Item>
+          <Grid.Item col={8} s={12} direction="column" alignItems="stretch">
+            <Field.Root name={`rule-${index}-description`}>
+              <Field.Label>{t('mapping.rules.description')}</Field.Label>
+              <Field.Input value={rule.description} disabled={disabled} onChange={(event: React.ChangeEvent<HTMLInputElement>) => onChange({ ...rule, description: event.target.value })} />
+            </Field.Root>
+          </Grid.Item>
+        </Grid.Root>
+        <Typography variant="sigma" textColor="neutral600" tag="h4">
+          {t('mapping.rules.when')}
+        </Typography>
+        {rule.conditions.length === 0 && <Typography textColor="neutral600">{t('mapping.rules.always')}</Typography>}
+        {rule.conditions.map((condition, position) => {
+          const prefix = `rule-${index}-condition-${position}`;
+          const conditionName = t('mapping.rules.conditionName', { n: position + 1, rule: name });
+          return (
+            <Box key={position} tag="fieldset" padding={3} hasRadius background="neutral100" style={{ margin: 0, border: 0 }} data-testid={prefix}>
+              <legend style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>{conditionName}</legend>
+              <Flex gap={3} alignItems="flex-end" wrap="wrap">
+                <Box minWidth="170px">
+                  <Field.Root name={`${prefix}-source`}>
+                    <Field.Label>{t('mapping.condition.source')}</Field.Label>
+                    <SingleSelect value={condition.source} disabled={disabled} onChange={(value: string | number) => setCondition(position, { source: String(value) as ConditionForm['source'] })}>
+                      {SOURCE_TYPES.map((source) => (
+                        <SingleSelectOption key={source} value={source}>
+                          {t(`mapping.source.type.${source}` as MessageKey)}
+                        </SingleSelectOption>
+                      ))}
+                    </SingleSelect>
+                  </Field.Root>
+                </Box>
+                {condition.source === 'group' && (
+                  <Box minWidth="160px">
+                    <Field.Root name={`${prefix}-groupBy`}>
+                      <Field.Label>{t('mapping.condition.groupBy')}</Field.Label>
+                      <SingleSelect
+                        value={condition.groupBy}
+                        disabled={disabled}
+                        onChange={(value: string | number) => setCondition(position, { groupBy: value === 'externalId' ? 'externalId' : 'displayName' })}
+                      >
+                        <SingleSelectOption value="displayName">{t('mapping.condition.groupByName')}</SingleSelectOption>
+                        <SingleSelectOption value="externalId">{t('mapping.condition.groupById')}</SingleSelectOption>
+                      </SingleSelect>
+                    </Field.Root>
+                  </Box>
+                )}
+                {condition.source === 'attribute' && (
+                  <Box minWidth="160px">
+                    <Field.Root name={`${prefix}-attribute`}>
+                      <Field.Label>{t('mapping.condition.attribute')}</Field.Label>
+                      <SingleSelect
+                        value={condition.attribute || undefined}
+                        placeholder={t('mapping.condition.attributePlaceholder')}
+                        disabled={disabled}
+                        onChange={(value: string | number) => setCondition(position, { attribute: String(value) })}
+                      >
+                        {[...new Set([...attributes.map((attribute) => attribute.key.trim()).filter(Boolean), ...(condition.attribute ? [condition.attribute] : [])])].map((key) => (
+                          <SingleSelectOption key={key} value={key}>
+                            {key}
+                          </SingleSelectOption>
+                        ))}
+                      </SingleSelect>
+                    </Field.Root>
+                  </Box>
+                )}
+                <Box minWidth="130px">
+                  <Field.Root name={`${prefix}-op`}>
+                    <Field.Label>{t('mapping.condition.op')}</Field.Label>
+                    <SingleSelect value={condition.op} disabled={disabled} onChange={(value: string | number) => setCondition(position, { op: String(value) as ConditionForm['op'] })}>
+                      {CONDITION_OPS.map((op) => (
+                        <SingleSelectOption key={op} value={op}>
+                          {t(`mapping.condition.op.${op}` as MessageKey)}
+                        </SingleSelectOption>
+                      ))}
+                    </SingleSelect>
+                  </Field.Root>
+                </Box>
+                {condition.op !== 'present' && (
+                  <Box flex="1" minWidth="160px">
+                    <Field.Root name={`${prefix}-value`}>
+                      <Field.Label>{t(condition.op === 'oneOf' ? 'mapping.condition.values' : 'mapping.condition.value')}</Field.Label>
+                      <Field.Input
+                        value={condition.value}
+                        disabled={disabled}
+                        placeholder={condition.source === 'group' ? 'Sales and Marketing' : condition.source === 'userType' ? 'Premium' : ''}
+                        onChange={(event: React.ChangeEvent<HTMLInputElement>) => setCondition(position, { value: event.target.value })}
+                      />
+                    </Field.Root>
+                  </Box>
+                )}
+                {!disabled && (
+                  <IconButton
+                    label={t('mapping.rules.removeCondition', { name: conditionName })}
+                    variant="ghost"
+                    onClick={() => onChange({ ...rule, conditions: removeAt(rule.conditions, position) })}
+                  >
+                    <Trash />
+                  </IconButton>
+                )}
+              </Flex>
+            </Box>
+          );
+        })}
+        {!disabled && (
+          <Box>
+            <Button
+              variant="tertiary"
+              size="S"
+              startIcon={<Plus />}
+              onClick={() => onChange({ ...rule, conditions: [...rule.conditions, emptyCondition()] })}
+              aria-label={t('mapping.rules.addConditionLabel', { name })}
+            >
+              {t('mapping.rules.addCondition')}
+            </Button>
+          </Box>
+        )}
+        <Field.Root name={`rule-${index}-roles`} required hint={t('mapping.rules.rolesHint')}>
+          <Field.Label>{t('mapping.rules.roles')}</Field.Label>
+          <MultiSelect
+            value={rule.roles}
+            withTags
+            disabled={disabled}
+            placeholder={t('mapping.rules.rolesPlaceholder')}
+            onChange={(value: string[]) => onChange({ ...rule, roles: value })}
+          >
+            {roleChoices.map((role) => (
+              <MultiSelectOption key={role.code} value={role.code}>
+                {role.name}
+              </MultiSelectOption>
+            ))}
+          </MultiSelect>
+          <Field.Hint />
+        </Field.Root>
+        <Messages messages={errors} testId={`rule-${index}-errors`} />
+      </Flex>
+    </Box>
+  );
+}
+
+function PolicySection({ form, update, disabled, errors, options }: PartProps & { options: Options }) {
+  const t = useT();
+  const keys = form.attributes.map((attribute) => attribute.key.trim()).filter(Boolean);
+  return (
+    <Section title={t('mapping.policy.title')} id="ib-mapping-policy">
+      <Field.Root name="unmatched">
+        <Field.Label id="ib-unmatched-label">{t('mapping.policy.unmatched')}</Field.Label>
+        <Radio.Group
+          value={form.unmatched}
+          disabled={disabled}
+          aria-labelledby="ib-unmatched-label"
+          onValueChange={(value: string) => update((draft) => ({ ...draft, unmatched: value === 'deactivate' ? 'deactivate' : 'defaultRole' }))}
+        >
+          <Radio.Item value="defaultRole">{t('mapping.policy.defaultRoleOption')}</Radio.Item>
+          <Radio.Item value="deactivate">{t('mapping.policy.deactivateOption')}</Radio.Item>
+        </Radio.Group>
+      </Field.Root>
+      {form.unmatched === 'defaultRole' && (
+        <Box maxWidth="400px">
+          <Field.Root name="defaultRole" required hint={t('mapping.policy.defaultRoleHint')}>
+            <Field.Label>{t('mapping.policy.defaultRole')}</Field.Label>
+            <SingleSelect
+              value={form.defaultRole || undefined}
+              placeholder={t('mapping.policy.defaultRolePlaceholder')}
+              disabled={disabled}
+              onChange={(value: string | number) => update((draft) => ({ ...draft, defaultRole: String(value) }))}
+            >
+              {[...options.roles, ...(form.defaultRole && !options.roles.some((role) => role.code === form.defaultRole) ? [{ code: form.defaultRole, name: form.defaultRole }] : [])].map((role) => (
+                <SingleSelectOption key={role.code} value={role.code}>
+                  {role.name}
+                </SingleSelectOption>
+              ))}
+            </SingleSelect>
+            <Field.Hint />
+          </Field.Root>
+        </Box>
+      )}
+      <Field.Root name="allowSuperAdmin" hint={t('mapping.policy.allowSuperAdminHint')}>
+        <Checkbox checked={form.allowSuperAdmin} disabled={disabled} onCheckedChange={(checked: boolean | 'indeterminate') => update((draft) => ({ ...draft, allowSuperAdmin: checked === true }))}>
+          {t('mapping.policy.allowSuperAdmin')}
+        </Checkbox>
+        <Field.Hint />
+      </Field.Root>
+      <Box maxWidth="400px">
+        <Field.Root name="foldersAttribute" hint={t('mapping.policy.foldersAttributeHint')}>
+          <Field.Label>{t('mapping.policy.foldersAttribute')}</Field.Label>
+          <SingleSelect
+            value={form.foldersAttribute || NONE}
+            disabled={disabled}
+            onChange={(value: string | number) => update((draft) => ({ ...draft, foldersAttribute: value === NONE ? '' : String(value) }))}
+          >
+            <SingleSelectOption value={NONE}>{t('common.none')}</SingleSelectOption>
+            {[...new Set([...keys, ...(form.foldersAttribute ? [form.foldersAttribute] : [])])].map((key) => (
+              <SingleSelectOption key={key} value={key}>
+                {key}
+              </SingleSelectOption>
+            ))}
+          </SingleSelect>
+          <Field.Hint />
+        </Field.Root>
+      </Box>
+      <Field.Root name="createMissingFolders" hint={t('mapping.policy.createMissingFoldersHint')}>
+        <Checkbox
+          checked={form.createMissingFolders}
+          disabled={disabled}
+          onCheckedChange={(checked: boolean | 'indeterminate') => update((draft) => ({ ...draft, createMissingFolders: checked === true }))}
+        >
+          {t('mapping.policy.createMissingFolders')}
+        </Checkbox>
+        <Field.Hint />
+      </Field.Root>
+      <Box>
+        <Typography variant="omega" fontWeight="bold" tag="p">
+          {t('mapping.policy.knownFolders')}
+        </Typography>
+        <Typography variant="pi" textColor="neutral600" tag="p" data-testid="known-folders">
+          {options.folders.length === 0 ? t('mapping.policy.noFolders') : options.folders.join(' · ')}
+          {options.foldersTruncated ? ` ${t('mapping.policy.foldersTruncated')}` : ''}
+        </Typography>
+      </Box>
+      <Messages messages={errors.policy} testId="policy-errors" />
+    </Section>
+  );
+}
+
+const NONE = '__none__';
+
+function ContentSection({ form, update, disabled, errors, options }: PartProps & { options: Options }) {
+  const t = useT();
+  const keys = form.attributes.map((attribute) => attribute.key.trim()).filter(Boolean);
+  const set = (index: number, change: Partial<BindingForm>) =>
+    update((draft) => ({ ...draft, content: replaceAt(draft.content, index, { ...draft.content[index]!, ...change }) }));
+  return (
+    <Section
+      title={t('mapping.content.title')}
+      id="ib-mapping-content"
+      actions={
+        !disabled ? (
+          <Button variant="secondary" startIcon={<Plus />} onClick={() => update((draft) => ({ ...draft, content: [...draft.content, emptyBinding()] }))}>
+            {t('mapping.content.add')}
+          </Button>
+        ) : undefined
+      }
+    >
+      <Typography textColor="neutral600">{t('mapping.content.intro')}</Typography>
+      {form.content.length === 0 && <Typography textColor="neutral600">{t('mapping.content.empty')}</Typography>}
+      {form.content.map((binding, index) => {
+        const fields = options.contentTypes.find((type) => type.uid === binding.uid)?.fields ?? [];
+        return (
+          <Box key={index} padding={3} hasRadius background="neutral100" data-testid={`binding-${index}`}>
+            <Flex gap={3} alignItems="flex-end" wrap="wrap">
+              <Box minWidth="220px">
+                <Field.Root name={`binding-${index}-uid`}>
+                  <Field.Label>{t('mapping.content.contentType')}</Field.Label>
+                  <SingleSelect value={binding.uid || undefined} placeholder={t('mapping.content.pick')} disabled={disabled} onChange={(value: string | number) => set(index, { uid: String(value), field: '' })}>
+                    {options.contentTypes.map((type) => (
+                      <SingleSelectOption key={type.uid} value={type.uid}>
+                        {type.displayName}
+                      </SingleSelectOption>
+                    ))}
+                  </SingleSelect>
+                </Field.Root>
+              </Box>
+              <Box minWidth="180px">
+                <Field.Root name={`binding-${index}-field`}>
+                  <Field.Label>{t('mapping.content.field')}</Field.Label>
+                  <SingleSelect value={binding.field || undefined} placeholder={t('mapping.content.pick')} disabled={disabled || !binding.uid} onChange={(value: string | number) => set(index, { field: String(value) })}>
+                    {[...new Set([...fields, ...(binding.field ? [binding.field] : [])])].map((field) => (
+                      <SingleSelectOption key={field} value={field}>
+                        {field}
+                      </SingleSelectOption>
+                    ))}
+                  </SingleSelect>
+                </Field.Root>
+              </Box>
+              <Box minWidth="180px">
+                <Field.Root name={`binding-${index}-attribute`}>
+                  <Field.Label>{t('mapping.content.attribute')}</Field.Label>
+                  <SingleSelect value={binding.attribute || undefined} placeholder={t('mapping.content.pick')} disabled={disabled} onChange={(value: string | number) => set(index, { attribute: String(value) })}>
+                    {[...new Set([...keys, ...(binding.attribute ? [binding.attribute] : [])])].map((key) => (
+                      <SingleSelectOption key={key} value={key}>
+                        {key}
+                      </SingleSelectOption>
+                    ))}
+                  </SingleSelect>
+                </Field.Root>
+              </Box>
+              {!disabled && (
+                <IconButton label={t('mapping.content.removeLabel', { n: index + 1 })} variant="ghost" onClick={() => update((draft) => ({ ...draft, content: removeAt(draft.content, index) }))}>
+                  <Trash />
+                </IconButton>
+              )}
+            </Flex>
+            <Messages messages={errors.content[index]} testId={`binding-${index}-errors`} />
+          </Box>
+        );
+      })}
+    </Section>
+  );
+}
+
+/** A small label that keeps the case of what it shows (Badge upper-cases, and folder names are case-sensitive). */
+function Pill({ color, children }: { color: string; children: React.ReactNode }) {
+  return (
+    <Box tag="span" paddingLeft={2} paddingRight={2} paddingTop={1} paddingBottom={1} hasRadius background={`${color}100`} borderColor={`${color}200`}>
+      <Typography variant="pi" fontWeight="bold" textColor={`${color}700`}>
+        {children}
+      </Typography>
+    </Box>
+  );
+}
+
+function PreviewSection({ preview, stale, roleName }: { preview: MappingPreview; stale: boolean; roleName: (code: string) => string }) {
+  const t = useT();
+  const part = (entry: ReturnType<typeof changeParts>[number]) => {
+    switch (entry.kind) {
+      case 'roleAdded':
+        return { text: t('mapping.change.roleAdded', { role: roleName(entry.value) }), color: 'success' };
+      case 'roleRemoved':
+        return { text: t('mapping.change.roleRemoved', { role: roleName(entry.value) }), color: 'danger' };
+      case 'folderAdded':
+        return { text: t('mapping.change.folderAdded', { folder: entry.value }), color: 'success' };
+      case 'folderRemoved':
+        return { text: t('mapping.change.folderRemoved', { folder: entry.value }), color: 'danger' };
+      case 'deactivated':
+        return { text: t('mapping.change.deactivated'), color: 'danger' };
+      default:
+        return { text: t('mapping.change.reactivated'), color: 'success' };
+    }
+  };
+  const tallies = [
+    ...roleTallies(preview.rolesAdded).map((entry) => t('mapping.preview.gain', { count: entry.count, role: roleName(entry.role) })),
+    ...roleTallies(preview.rolesRemoved).map((entry) => t('mapping.preview.lose', { count: entry.count, role: roleName(entry.role) })),
+  ];
+  return (
+    <Section title={t('mapping.preview.title')} id="ib-mapping-preview">
+      {stale && <Notice variant="warning">{t('mapping.preview.stale')}</Notice>}
+      <Typography data-testid="preview-summary" fontWeight="bold">
+        {t('mapping.preview.summary', { changed: preview.changed, total: preview.total, deactivated: preview.deactivated, reactivated: preview.reactivated })}
+      </Typography>
+      {tallies.length > 0 && (
+        <ul style={{ paddingLeft: 16, listStyle: 'disc', margin: 0 }} data-testid="preview-tallies">
+          {tallies.map((line) => (
+            <li key={line}>
+              <Typography>{line}</Typography>
+            </li>
+          ))}
+        </ul>
+      )}
+      {preview.changes.length === 0 ? (
+        <Typography textColor="neutral600">{t('mapping.preview.nobody')}</Typography>
+      ) : (
+        <Table colCount={2} rowCount={preview.changes.length + 1} aria-label={t('mapping.preview.tableLabel')}>
+          <Thead>
+            <Tr>
+              <Th>
+                <Typography variant="sigma">{t('mapping.preview.person')}</Typography>
+              </Th>
+              <Th>
+                <Typography variant="sigma">{t('mapping.preview.change')}</Typography>
+              </Th>
+            </Tr>
+          </Thead>
+          <Tbody>
+            {preview.changes.map((entry) => (
+              <Tr key={entry.identityId} data-testid={`preview-${entry.userName}`}>
+                <Td>
+                  <Typography fontWeight="bold">{entry.userName}</Typography>
+                </Td>
+                <Td style={{ whiteSpace: 'normal' }}>
+                  <Flex gap={2} wrap="wrap">
+                    {changeParts(entry.change).map((item) => {
+                      const shown = part(item);
+                      return (
+                        <Pill key={shown.text} color={shown.color}>
+                          {shown.text}
+                        </Pill>
+                      );
+                    })}
+                  </Flex>
+                </Td>
+              </Tr>
+            ))}
+          </Tbody>
+        </Table>
+      )}
+      {preview.truncated && <Typography textColor="neutral600">{t('mapping.preview.truncated', { shown: preview.changes.length })}</Typography>}
+    </Section>
+  );
+}
+
+function ExplainSection({ roleName }: { roleName: (code: string) => string }) {
+  const t = useT();
+  const { get } = useFetchClient();
+  const [user, setUser] = React.useState('');
+  const [touched, setTouched] = React.useState(false);
+  const [busy, setBusy] = React.useState(false);
+  const [error, setError] = React.useState<string | null>(null);
+  const [explanation, setExplanation] = React.useState<Explanation | null>(null);
+  const missing = touched && user.trim() === '';
+
+  async function explain() {
+    setTouched(true);
+    if (user.trim() === '') return;
+    setBusy(true);
+    setError(null);
+    try {
+      const reply = await get<{ data: Explanation }>(`${API}/mapping/explain?user=${encodeURIComponent(user.trim())}`);
+      setExplanation(reply.data.data);
+    } catch (caught) {
+      setExplanation(null);
+      setError(apiErrorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const result = explanation?.result;
+  return (
+    <Section title={t('mapping.explain.title')} id="ib-mapping-explain">
+      <Typography textColor="neutral600">{t('mapping.explain.intro')}</Typography>
+      <form
+        noValidate
+        role="search"
+        aria-label={t('mapping.explain.title')}
+        onSubmit={(event) => {
+          event.preventDefault();
+          void explain();
+        }}
+      >
+        <Flex gap={2} alignItems="flex-start">
+          <Box flex="1" maxWidth="480px">
+            <Field.Root name="explainUser" error={missing ? t('mapping.explain.required') : undefined}>
+              <Field.Label>{t('mapping.explain.user')}</Field.Label>
+              <Field.Input value={user} placeholder="ada@example.com" onChange={(event: React.ChangeEvent<HTMLInputElement>) => setUser(event.target.value)} />
+              <Field.Error />
+            </Field.Root>
+          </Box>
+          <Box paddingTop={6}>
+            <Button type="submit" startIcon={<Search />} loading={busy}>
+              {t('mapping.explain.go')}
+            </Button>
+          </Box>
+        </Flex>
+      </form>
+      {error && (
+        <Notice variant="danger" testId="explain-error">
+          {error}
+        </Notice>
+      )}
+      {explanation && result && (
+        <Flex direction="column" alignItems="stretch" gap={3} data-testid="explanation">
+          <Typography variant="delta" tag="h3">
+            {t('mapping.explain.heading', { user: explanation.userName, version: explanation.rulesVersion })}
+          </Typography>
+          <Flex gap={2} wrap="wrap" alignItems="center">
+            <Typography fontWeight="bold">{t('mapping.explain.roles')}</Typography>
+            {result.roles.length === 0 ? <Typography>{t('common.none')}</Typography> : result.roles.map((role) => <Badge key={role}>{roleName(role)}</Badge>)}
+            {result.active ? (
+              <Badge backgroundColor="success100" textColor="success700">
+                {t('mapping.explain.active')}
+              </Badge>
+            ) : (
+              <Badge backgroundColor="danger100" textColor="danger700">
+                {t('mapping.explain.inactive')}
+              </Badge>
+            )}
+          </Flex>
+          <Typography>
+            {t('mapping.explain.folders', { folders: result.folders.length > 0 ? result.folders.join(', ') : t('common.none') })}
+          </Typography>
+          {explanation.lastApplied && (
+            <Typography textColor="neutral600">
+              {t('mapping.explain.lastApplied', { roles: explanation.lastApplied.roles.map(roleName).join(', ') || t('common.none') })}
+            </Typography>
+          )}
+          {result.rules.length > 0 && (
+            <Table colCount={3} rowCount={result.rules.length + 1} aria-label={t('mapping.explain.tableLabel', { user: explanation.userName })}>
+              <Thead>
+                <Tr>
+                  <Th>
+                    <Typography variant="sigma">{t('mapping.explain.rule')}</Typography>
+                  </Th>
+                  <Th>
+                    <Typography variant="sigma">{t('mapping.explain.conditions')}</Typography>
+                  </Th>
+                  <Th>
+                    <Typography variant="sigma">{t('mapping.explain.granted')}</Typography>
+                  </Th>
+                </Tr>
+              </Thead>
+              <Tbody>
+                {result.rules.map((rule) => (
+                  <Tr key={rule.ruleId} data-testid={`explain-rule-${rule.ruleId}`}>
+                    <Td>
+                      <Flex gap={2}>
+                        <Typography fontWeight="bold">{rule.ruleId}</Typography>
+                        {rule.matched ? (
+                          <Badge backgroundColor="success100" textColor="success700">
+                            {t('mapping.explain.matched')}
+                          </Badge>
+                        ) : (
+                          <Badge>{t('mapping.explain.notMatched')}</Badge>
+                        )}
+                      </Flex>
+                    </Td>
+                    <Td style={{ whiteSpace: 'normal' }}>
+                      {rule.conditions.length === 0 ? (
+                        <Typography variant="pi">{t('mapping.rules.always')}</Typography>
+                      ) : (
+                        rule.conditions.map((trace, position) => (
+                          <Typography key={position} tag="p" variant="pi" textColor={trace.holds ? 'success700' : 'neutral700'}>
+                            {`${trace.holds ? '✓' : '✗'} ${conditionText(trace.condition)} — ${t('mapping.explain.values', {
+                              values: trace.values.length > 0 ? trace.values.join(', ') : t('common.none'),
+                            })}`}
+                          </Typography>
+                        ))
+                      )}
+                    </Td>
+                    <Td>
+                      <Typography>{rule.granted.map(roleName).join(', ') || '—'}</Typography>
+                    </Td>
+                  </Tr>
+                ))}
+              </Tbody>
+            </Table>
+          )}
+          {result.notes.length > 0 && (
+            <ul style={{ paddingLeft: 16, listStyle: 'disc', margin: 0 }}>
+              {result.notes.map((note) => (
+                <li key={note}>
+                  <Typography textColor="neutral700">{note}</Typography>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Flex>
+      )}
+    </Section>
+  );
+}
