@@ -12,7 +12,9 @@ import { inTransaction, type DirectoryStore } from '../directory';
 import { ScimError } from '../scim/errors';
 import { authenticate, type Caller } from './auth';
 import { readJsonBody } from './body';
-import { toErrorResponse } from './errors';
+import { RetryLaterError, toErrorResponse } from './errors';
+import { createRateLimiter } from './rate-limit';
+import { createWriteGate } from './write-gate';
 import { handlers, type HandlerDeps, type HandlerOutcome } from './handlers';
 import { isWrite, matchRoute, type RouteName } from './router';
 
@@ -33,6 +35,9 @@ function baseUrlOf(strapi: Strapi, ctx: Context, basePath: string): string {
 
 export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMiddlewareOptions) {
   const prefix = basePath.toLowerCase();
+  const rateLimiter = createRateLimiter(deps.config.rateLimit);
+  const writeGate = createWriteGate(deps.config.maxConcurrentWrites, deps.config.writeQueueTimeoutMs);
+  let lastOutageWarning = 0;
 
   /** One provisioning-log entry: every write, and every failure (successful reads are not logged). */
   const recordEvent = (caller: Caller | undefined, ctx: Context, route: RouteName | undefined, outcome: HandlerOutcome | void, error?: ScimError) =>
@@ -75,6 +80,15 @@ export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMidd
     let outcome: HandlerOutcome | void = undefined;
     try {
       caller = await authenticate(ctx, store);
+      // After authentication, so only live tokens get a bucket (a flood of bad tokens allocates nothing).
+      const decision = rateLimiter.take(caller.token.id);
+      if (!decision.allowed) {
+        throw new RetryLaterError(
+          429,
+          `rate limit of token "${caller.token.name}" exceeded (${deps.config.rateLimit ? `${deps.config.rateLimit.requestsPerSecond}/s, burst ${deps.config.rateLimit.burst}` : ''}); retry after ${decision.retryAfterSeconds} s`,
+          decision.retryAfterSeconds
+        );
+      }
       const match = matchRoute(ctx.method, path.slice(basePath.length));
       if (match.kind === 'notFound') throw new ScimError(404, `no SCIM endpoint at ${path}`);
       if (match.kind === 'methodNotAllowed') {
@@ -97,24 +111,33 @@ export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMidd
         // log never shows a change that did not happen, nor misses one that did.
         const writeRoute = route;
         const writer = caller;
-        outcome = await inTransaction(strapi, async () => {
-          const written = await handle(deps, request);
-          await recordEvent(writer, ctx, writeRoute, written);
-          return written;
-        });
+        outcome = await writeGate.run(() =>
+          inTransaction(strapi, async () => {
+            const written = await handle(deps, request);
+            await recordEvent(writer, ctx, writeRoute, written);
+            return written;
+          })
+        );
       } else {
         outcome = await handle(deps, request);
       }
       if (ctx.body !== undefined) ctx.type = SCIM_CONTENT_TYPE;
     } catch (thrown) {
-      const { error, retryAfterSeconds, unexpected } = toErrorResponse(thrown);
+      const { error, retryAfterSeconds, unexpected, databaseUnavailable } = toErrorResponse(thrown);
       if (unexpected) strapi.log.error(`[identity-bridge] SCIM ${ctx.method} ${path} failed: ${(thrown as Error)?.stack ?? thrown}`);
+      if (databaseUnavailable && Date.now() - lastOutageWarning > 10_000) {
+        // One line per 10 s while the database is away, not a stack per request.
+        lastOutageWarning = Date.now();
+        strapi.log.warn(`[identity-bridge] SCIM answers 503: database unavailable (${(thrown as Error)?.message ?? thrown})`);
+      }
       ctx.status = error.status;
       ctx.type = SCIM_CONTENT_TYPE;
       ctx.body = error.toJSON();
       if (error.status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="SCIM"');
       if (retryAfterSeconds) ctx.set('Retry-After', String(retryAfterSeconds));
-      if (error.status !== 503) await auditFailure(caller, ctx, route, outcome, error);
+      // Not logged: 503 (the database is away) and 429 (a log write per refused request would be the load
+      // the limit exists to keep off).
+      if (error.status !== 503 && error.status !== 429) await auditFailure(caller, ctx, route, outcome, error);
     }
   };
 }
