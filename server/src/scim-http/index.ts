@@ -131,8 +131,8 @@ export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMidd
         strapi.log.warn(`[identity-bridge] SCIM answers 503: database unavailable (${(thrown as Error)?.message ?? thrown})`);
       }
       ctx.status = error.status;
-      ctx.type = SCIM_CONTENT_TYPE;
       ctx.body = error.toJSON();
+      ctx.type = SCIM_CONTENT_TYPE; // after the body: Koa sets application/json whenever an object body is assigned
       if (error.status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="SCIM"');
       if (retryAfterSeconds) ctx.set('Retry-After', String(retryAfterSeconds));
       // Not logged: 503 (the database is away) and 429 (a log write per refused request would be the load

@@ -142,3 +142,23 @@ describe('database unavailable → 503', () => {
     expect(toErrorResponse(new RetryLaterError(429, 'slow down', 3))).toMatchObject({ retryAfterSeconds: 3, unexpected: false });
   });
 });
+
+describe('configuration of the limits', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { configSchema } = require('../../../server/src/config') as typeof import('../../../server/src/config');
+
+  it('has the documented defaults', () => {
+    const { scim } = configSchema.parse({});
+    expect(scim.rateLimit).toEqual({ requestsPerSecond: 100, burst: 200 });
+    expect(scim.maxMembersPerRequest).toBe(10000);
+    expect(scim.maxConcurrentWrites).toBe(0);
+  });
+
+  it('accepts false to switch the rate limit off, and refuses nonsense naming the key', () => {
+    expect(configSchema.parse({ scim: { rateLimit: false } }).scim.rateLimit).toBe(false);
+    const result = configSchema.safeParse({ scim: { rateLimit: { requestsPerSecond: -1 } } });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.path.join('.'))).toContain('scim.rateLimit.requestsPerSecond');
+    expect(configSchema.safeParse({ scim: { maxMembersPerRequest: 0 } }).success).toBe(false);
+  });
+});
