@@ -30,7 +30,11 @@ const freePort = () =>
     });
   });
 
-export async function startPostgres() {
+/**
+ * `durableCommits`: keep synchronous_commit on, so that a commit the server acknowledged survives
+ * `halt('immediate')` (the default trades that away for speed: a crash may lose the last commits).
+ */
+export async function startPostgres({ durableCommits = false } = {}) {
   const bin = findPostgresBin();
   if (!bin) return null;
   const asRoot = process.getuid?.() === 0;
@@ -48,7 +52,7 @@ export async function startPostgres() {
   const start = () =>
     run('pg_ctl', [
       '-D', dataDir, '-l', join(dir, 'server.log'), '-w', '-t', '60',
-      '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+      '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=${durableCommits ? 'on' : 'off'} -c full_page_writes=off -c max_connections=200`,
       'start',
     ]);
   start();
