@@ -9,7 +9,7 @@ import { request, scimClient, type Reply, type ScimClient } from './helpers/http
 const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const SECOND_TOKEN = `second-token-${'y'.repeat(32)}`;
-const BURST = 40;
+const BURST = 60;
 const MAX_MEMBERS = 3;
 
 let app: TestApp;
@@ -44,7 +44,7 @@ beforeAll(async () => {
         { name: 'Test token', secret: DEFAULT_TEST_TOKEN },
         { name: 'Second token', secret: SECOND_TOKEN },
       ],
-      scim: { rateLimit: { requestsPerSecond: 1, burst: BURST }, maxMembersPerRequest: MAX_MEMBERS, maxBodyBytes: 4096 },
+      scim: { rateLimit: { requestsPerSecond: 1, burst: BURST }, maxMembersPerRequest: MAX_MEMBERS, maxBodyBytes: 4096, maxConcurrentWrites: 2 },
     },
   });
   limited = scimClient(app.scimUrl, app.scimToken);
@@ -150,6 +150,14 @@ describe('body and member limits (second token, so the rate limit above stays ou
     expectScimError(await other.put(`/Groups/${group.body.id}`, newGroup('Put rename', ids)), 413, /names 5 members/);
     expect((await other.get(`/Groups/${group.body.id}`)).body.displayName).toBe('At the cap');
     expect(await membersNow()).toEqual(original);
+  });
+
+  test('with the write gate at 2, ten concurrent creates all succeed (they queue, not fail) and are all stored', async () => {
+    const names = Array.from({ length: 10 }, (_, index) => `gated${index}@example.com`);
+    const replies = await Promise.all(names.map((name) => other.post('/Users', newUser(name))));
+    expect(replies.map((reply) => reply.status)).toEqual(names.map(() => 201));
+    const listed = await other.get(`/Users?filter=${encodeURIComponent('userName sw "gated"')}&count=100`);
+    expect(listed.body.totalResults).toBe(10);
   });
 
   test('a Group PATCH failing on its last operation leaves the earlier ones unapplied (one transaction per request)', async () => {

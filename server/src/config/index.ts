@@ -68,10 +68,11 @@ const scimConfig = z
     /**
      * At most this many SCIM writes run at once per instance; more wait their turn (up to
      * `writeQueueTimeoutMs`, then 503 with Retry-After). Keeps a burst of creates from starving lookups of
-     * database connections. 0 = no limit.
+     * database connections and of the event loop (bench/burst.mjs). 8 leaves 2 of Strapi's default 10
+     * PostgreSQL connections to reads and does not slow bench/scim.mjs's 8-way create. 0 = no limit.
      */
-    maxConcurrentWrites: z.number().int().min(0).default(0),
-    writeQueueTimeoutMs: z.number().int().min(100).default(30000),
+    maxConcurrentWrites: z.number().int().min(0).default(8),
+    writeQueueTimeoutMs: z.number().int().min(100).default(10000),
   })
   .strict();
 

@@ -151,7 +151,8 @@ describe('configuration of the limits', () => {
     const { scim } = configSchema.parse({});
     expect(scim.rateLimit).toEqual({ requestsPerSecond: 100, burst: 200 });
     expect(scim.maxMembersPerRequest).toBe(10000);
-    expect(scim.maxConcurrentWrites).toBe(0);
+    expect(scim.maxConcurrentWrites).toBe(8);
+    expect(scim.writeQueueTimeoutMs).toBe(10000);
   });
 
   it('accepts false to switch the rate limit off, and refuses nonsense naming the key', () => {
