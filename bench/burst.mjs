@@ -4,7 +4,7 @@
  * several directories provision at once, so a burst of creates from one token must not starve another's lookups.
  *
  *   node bench/burst.mjs [--users 1000] [--db sqlite|postgres] [--duration 10] [--lookup-concurrency 4]
- *                        [--burst-concurrency 32] [--write-concurrency 0,4]
+ *                        [--burst-concurrency 32] [--write-concurrency 0,8]
  *
  * For each --write-concurrency value (the plugin's `scim.maxConcurrentWrites`; 0 = no write gate): a fresh
  * database and server process (bench/harness.mjs), --users users, then
@@ -29,7 +29,7 @@ const LOOKUP_TOKEN = `lookup-token-${randomBytes(16).toString('hex')}`;
 const BURST_TOKEN = `burst-token-${randomBytes(16).toString('hex')}`;
 
 function parseArgs(argv) {
-  const options = { users: 1000, db: 'sqlite', duration: 10, lookupConcurrency: 4, burstConcurrency: 32, writeConcurrency: [0, 4] };
+  const options = { users: 1000, db: 'sqlite', duration: 10, lookupConcurrency: 4, burstConcurrency: 32, writeConcurrency: [0, 8] };
   for (let k = 0; k < argv.length; k += 1) {
     const [flag, inline] = argv[k].split('=');
     const value = () => inline ?? argv[++k];
@@ -41,7 +41,7 @@ function parseArgs(argv) {
       case '--burst-concurrency': options.burstConcurrency = Number(value()); break;
       case '--write-concurrency': options.writeConcurrency = value().split(',').map(Number); break;
       case '--help': case '-h':
-        console.log('node bench/burst.mjs [--users 1000] [--db sqlite|postgres] [--duration 10] [--lookup-concurrency 4] [--burst-concurrency 32] [--write-concurrency 0,4]');
+        console.log('node bench/burst.mjs [--users 1000] [--db sqlite|postgres] [--duration 10] [--lookup-concurrency 4] [--burst-concurrency 32] [--write-concurrency 0,8]');
         process.exit(0);
       // falls through
       default: throw new Error(`unknown option ${argv[k]}`);

@@ -79,16 +79,18 @@ export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMidd
     let route: RouteName | undefined;
     let outcome: HandlerOutcome | void = undefined;
     try {
-      caller = await authenticate(ctx, store);
-      // After authentication, so only live tokens get a bucket (a flood of bad tokens allocates nothing).
-      const decision = rateLimiter.take(caller.token.id);
-      if (!decision.allowed) {
+      // Rate limit right after the token check (only live tokens get a bucket, so a flood of bad tokens
+      // allocates nothing) and before any other database work (a refused request costs no query).
+      caller = await authenticate(ctx, store, (token) => {
+        const decision = rateLimiter.take(token.id);
+        if (decision.allowed) return;
+        const limit = deps.config.rateLimit ? ` (${deps.config.rateLimit.requestsPerSecond}/s, burst ${deps.config.rateLimit.burst})` : '';
         throw new RetryLaterError(
           429,
-          `rate limit of token "${caller.token.name}" exceeded (${deps.config.rateLimit ? `${deps.config.rateLimit.requestsPerSecond}/s, burst ${deps.config.rateLimit.burst}` : ''}); retry after ${decision.retryAfterSeconds} s`,
+          `rate limit of token "${token.name}" exceeded${limit}; retry after ${decision.retryAfterSeconds} s`,
           decision.retryAfterSeconds
         );
-      }
+      });
       const match = matchRoute(ctx.method, path.slice(basePath.length));
       if (match.kind === 'notFound') throw new ScimError(404, `no SCIM endpoint at ${path}`);
       if (match.kind === 'methodNotAllowed') {
