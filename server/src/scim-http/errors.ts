@@ -67,16 +67,17 @@ export interface ErrorResponse {
   databaseUnavailable?: boolean;
 }
 
+/** 503 + Retry-After: the database is away. */
+export const databaseUnavailableResponse = (): ErrorResponse => ({
+  error: new ScimError(503, 'the directory database is temporarily unavailable; retry after the time in Retry-After'),
+  retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+  unexpected: false,
+  databaseUnavailable: true,
+});
+
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof RetryLaterError) return { error, retryAfterSeconds: error.retryAfterSeconds, unexpected: false };
   if (isScimError(error)) return { error, unexpected: false };
-  if (isDatabaseUnavailable(error)) {
-    return {
-      error: new ScimError(503, 'the directory database is temporarily unavailable; retry after the time in Retry-After'),
-      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
-      unexpected: false,
-      databaseUnavailable: true,
-    };
-  }
+  if (isDatabaseUnavailable(error)) return databaseUnavailableResponse();
   return { error: new ScimError(500, 'internal error; the server log has the details'), unexpected: true };
 }

@@ -12,7 +12,7 @@ import { inTransaction, type DirectoryStore } from '../directory';
 import { ScimError } from '../scim/errors';
 import { authenticate, type Caller } from './auth';
 import { readJsonBody } from './body';
-import { RetryLaterError, toErrorResponse } from './errors';
+import { RetryLaterError, databaseUnavailableResponse, toErrorResponse } from './errors';
 import { createRateLimiter } from './rate-limit';
 import { createWriteGate } from './write-gate';
 import { handlers, type HandlerDeps, type HandlerOutcome } from './handlers';
@@ -20,6 +20,8 @@ import { isWrite, matchRoute, type RouteName } from './router';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** How long a failed request waits to learn whether the database answers (see `databaseAnswers`). */
+const DATABASE_PROBE_TIMEOUT_MS = 2000;
 
 export interface ScimMiddlewareOptions {
   strapi: Strapi;
@@ -60,6 +62,27 @@ export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMidd
           ? `${outcome.staged === 'delete' ? 'deletion' : 'deactivation'} held for approval (deprovision safety)`
           : null,
     });
+
+  /**
+   * Does the database answer right now? Asked only when a request failed with an error nobody classified:
+   * while the database is away, the outage also surfaces in other shapes — e.g. knex's "Transaction query
+   * already complete" for a query sent on a transaction whose connection has just died — and those are 503
+   * too, not 500 (which Entra counts towards quarantine).
+   */
+  async function databaseAnswers(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('no answer')), DATABASE_PROBE_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([strapi.db.connection.raw('select 1'), timeout]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   /** Logs a failed request (after its transaction rolled back); a log failure never hides the SCIM error. */
   async function auditFailure(caller: Caller | undefined, ctx: Context, route: RouteName | undefined, outcome: HandlerOutcome | void, error: ScimError) {
@@ -125,7 +148,9 @@ export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMidd
       }
       if (ctx.body !== undefined) ctx.type = SCIM_CONTENT_TYPE;
     } catch (thrown) {
-      const { error, retryAfterSeconds, unexpected, databaseUnavailable } = toErrorResponse(thrown);
+      let response = toErrorResponse(thrown);
+      if (response.unexpected && !(await databaseAnswers())) response = databaseUnavailableResponse();
+      const { error, retryAfterSeconds, unexpected, databaseUnavailable } = response;
       if (unexpected) strapi.log.error(`[identity-bridge] SCIM ${ctx.method} ${path} failed: ${(thrown as Error)?.stack ?? thrown}`);
       if (databaseUnavailable && Date.now() - lastOutageWarning > 10_000) {
         // One line per 10 s while the database is away, not a stack per request.
