@@ -125,17 +125,19 @@ describeOnPostgres('PostgreSQL stopped mid-run', () => {
       const pid = strapiProcess().pid;
       const someId = [...acknowledged.values()][0]!;
 
-      // A stream of creates, one after another, running across the stop: each is acknowledged (201) or refused
-      // (503), nothing else.
+      // Streams of creates running across the stop: each is acknowledged (201) or refused (503), nothing else.
       let streaming = true;
       const streamStatuses: number[] = [];
-      const stream = (async () => {
-        for (let index = 0; streaming && index < 400; index += 1) {
-          const reply = await timed(() => create(`outage-${mode}-stream-${index}@example.com`));
-          streamStatuses.push(reply.status);
-          if (reply.status !== 201) expectUnavailable(reply);
-        }
-      })();
+      // Four at once, so that several transactions are open when the server goes.
+      const stream = Promise.all(
+        [0, 1, 2, 3].map(async (worker) => {
+          for (let index = 0; streaming && index < 200; index += 1) {
+            const reply = await timed(() => create(`outage-${mode}-stream-${worker}-${index}@example.com`));
+            streamStatuses.push(reply.status);
+            if (reply.status !== 201) expectUnavailable(reply);
+          }
+        })
+      );
       await new Promise((done) => setTimeout(done, 500));
       await pg.halt(mode);
 

@@ -26,8 +26,20 @@ export function isUniqueViolation(error: unknown): boolean {
  * Runs `work` in one database transaction; every `strapi.db.query` call inside joins it (Strapi keeps the
  * transaction in async-local storage), including Strapi's own admin-user service.
  */
-export const inTransaction = <T>(strapi: Strapi, work: (transaction: TransactionHooks) => Promise<T>): Promise<T> =>
-  strapi.db.transaction(async ({ onCommit }) => work({ onCommit })) as Promise<T>;
+export async function inTransaction<T>(strapi: Strapi, work: (transaction: TransactionHooks) => Promise<T>): Promise<T> {
+  const outermost = !strapi.db.inTransaction();
+  let transactor: { executionPromise?: Promise<unknown> } | undefined;
+  const result = (await strapi.db.transaction(async ({ trx, onCommit }: { trx: typeof transactor; onCommit: TransactionHooks['onCommit'] }) => {
+    transactor = trx;
+    return work({ onCommit });
+  })) as T;
+  // Strapi 5.54 awaits knex's `trx.commit()`, which resolves even when the COMMIT itself fails (the database
+  // went away at that moment): knex reports that only through the transaction's `executionPromise`. Without
+  // this await, a write that never committed would be acknowledged (seen as a lost 201 in
+  // test/integration/database-outage.test.ts); with it, the request fails (503) and the IdP retries.
+  if (outermost && transactor?.executionPromise) await transactor.executionPromise;
+  return result;
+}
 
 export interface TransactionHooks {
   /**
