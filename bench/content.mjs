@@ -489,7 +489,8 @@ if (pg) {
 }
 const workDir = mkdtempSync(join(tmpdir(), 'ib-bench-content-'));
 const configFile = join(workDir, 'identity-bridge.json');
-writeFileSync(configFile, JSON.stringify({ tokens: [{ name: 'Bench token', secret: SCIM_TOKEN }] }));
+// The per-token rate limit is off: the benchmark measures the service, not the throttle.
+writeFileSync(configFile, JSON.stringify({ tokens: [{ name: 'Bench token', secret: SCIM_TOKEN }], scim: { rateLimit: false } }));
 const database = await freshDatabase(workDir, pg);
 const log = (line) => console.log(`  ${line}`);
 const bootStarted = performance.now();

@@ -1,7 +1,8 @@
 /**
  * A throwaway PostgreSQL server for the test run, from the Debian `postgresql` package's binaries:
  * initdb into a temporary folder, listen on 127.0.0.1 at a free port, trust authentication, and stop
- * and delete it afterwards. As root (CI), the server runs as the `postgres` system user, since PostgreSQL
+ * and delete it afterwards. `halt()` and `resume()` stop and start the same server (same data folder, same
+ * port) without deleting anything, for tests of a database outage. As root (CI), the server runs as the `postgres` system user, since PostgreSQL
  * refuses to run as root.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -29,7 +30,11 @@ const freePort = () =>
     });
   });
 
-export async function startPostgres() {
+/**
+ * `durableCommits`: keep synchronous_commit on, so that a commit the server acknowledged survives
+ * `halt('immediate')` (the default trades that away for speed: a crash may lose the last commits).
+ */
+export async function startPostgres({ durableCommits = false } = {}) {
   const bin = findPostgresBin();
   if (!bin) return null;
   const asRoot = process.getuid?.() === 0;
@@ -44,17 +49,31 @@ export async function startPostgres() {
   };
   const port = await freePort();
   run('initdb', ['-D', dataDir, '-U', 'strapi', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  run('pg_ctl', [
-    '-D', dataDir, '-l', join(dir, 'server.log'), '-w', '-t', '60',
-    '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
-    'start',
-  ]);
+  const start = () =>
+    run('pg_ctl', [
+      '-D', dataDir, '-l', join(dir, 'server.log'), '-w', '-t', '60',
+      '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=${durableCommits ? 'on' : 'off'} -c full_page_writes=off -c max_connections=200`,
+      'start',
+    ]);
+  start();
   return {
     url: `postgres://strapi@127.0.0.1:${port}/postgres`,
     port,
+    /**
+     * Stops the server, keeping its data: `fast` disconnects every session (they see 57P01 admin_shutdown)
+     * after a clean checkpoint; `immediate` kills it as a crash would (recovery replays the WAL on resume).
+     */
+    halt(mode = 'fast') {
+      run('pg_ctl', ['-D', dataDir, '-m', mode, '-w', '-t', '60', 'stop']);
+    },
+    /** Starts the halted server again on the same data folder and port. */
+    resume() {
+      start();
+    },
     stop() {
       try {
-        run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+        // A server left halted (a test that failed between halt and resume) has nothing to stop.
+        if (existsSync(join(dataDir, 'postmaster.pid'))) run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

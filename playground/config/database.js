@@ -47,6 +47,9 @@ module.exports = ({ env }) => {
               schema: env('DATABASE_SCHEMA', 'public'),
             },
         pool: { min: env.int('DATABASE_POOL_MIN', 2), max: env.int('DATABASE_POOL_MAX', 10) },
+        // knex waits 60 s for a pool connection by default: with the database down, every request would hang
+        // that long. 10 s bounds it, and the SCIM API answers 503 + Retry-After instead.
+        acquireConnectionTimeout: env.int('DATABASE_ACQUIRE_TIMEOUT', 10000),
       },
     };
   }

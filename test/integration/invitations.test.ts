@@ -212,6 +212,19 @@ describe('invitations on', () => {
     expect(smtp.to('inactive@example.com')).toHaveLength(0);
   });
 
+  test('a create that rolls back after its admin user was made sends nothing', async () => {
+    expect((await scim.post('/Users', scimUser('taken@example.com'))).status).toBe(201);
+    // Same userName, new email: the admin user for the new email is made (and its invitation queued), then the
+    // identity's unique userName refuses the insert and the whole request rolls back.
+    const reply = await scim.post('/Users', scimUser('taken@example.com', { emails: [{ primary: true, value: 'rolled-back@example.com', type: 'work' }] }));
+    expect(reply.status).toBe(409);
+    expect(await app.strapi.db.query('admin::user').findOne({ where: { email: 'rolled-back@example.com' } })).toBeNull();
+    expect((await scim.post('/Users', scimUser('after-rollback@example.com'))).status).toBe(201);
+    await waitForMail(smtp, 'after-rollback@example.com');
+    await settle();
+    expect(smtp.to('rolled-back@example.com')).toHaveLength(0);
+  });
+
   test('the admin API re-sends the invitation', async () => {
     const identity = await identityOf(app, graceScimId);
     const reply = await adminApi('POST', `/identities/${identity.id}/invite`);

@@ -44,6 +44,35 @@ const scimConfig = z
     deleteMode: z.enum(['deactivate', 'delete']).default('deactivate'),
     /** Role given to admin users that SCIM creates (a role code such as `strapi-editor`, or a role name). */
     defaultRole: z.string().min(1).default('strapi-author'),
+    /**
+     * Members named in one Group POST, PUT or PATCH (all operations together). Entra sends at most a few
+     * hundred per PATCH and Okta's group push the group's full list; above this the request gets 413 and
+     * nothing is applied.
+     */
+    maxMembersPerRequest: z.number().int().min(1).default(10000),
+    /**
+     * Per-token rate limit (token bucket, per Strapi instance: N instances allow N × this). Over it: 429 with
+     * Retry-After. `false` or `requestsPerSecond: 0` switches it off.
+     */
+    rateLimit: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            requestsPerSecond: z.number().min(0).default(100),
+            burst: z.number().int().min(1).default(200),
+          })
+          .strict(),
+      ])
+      .default({}),
+    /**
+     * At most this many SCIM writes run at once per instance; more wait their turn (up to
+     * `writeQueueTimeoutMs`, then 503 with Retry-After). Keeps a burst of creates from starving lookups of
+     * database connections and of the event loop (bench/burst.mjs). 8 leaves 2 of Strapi's default 10
+     * PostgreSQL connections to reads and does not slow bench/scim.mjs's 8-way create. 0 = no limit.
+     */
+    maxConcurrentWrites: z.number().int().min(0).default(8),
+    writeQueueTimeoutMs: z.number().int().min(100).default(10000),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 /** Small helpers over Strapi's query engine shared by the repositories. */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { Strapi } from '../strapi/types';
 
@@ -22,12 +23,38 @@ export function isUniqueViolation(error: unknown): boolean {
   return typeof candidate.message === 'string' && /UNIQUE constraint failed|duplicate key value/i.test(candidate.message);
 }
 
+/** Callbacks for after the outermost of the plugin's transactions has really committed (see `inTransaction`). */
+const afterCommit = new AsyncLocalStorage<Array<() => void>>();
+
 /**
  * Runs `work` in one database transaction; every `strapi.db.query` call inside joins it (Strapi keeps the
  * transaction in async-local storage), including Strapi's own admin-user service.
  */
-export const inTransaction = <T>(strapi: Strapi, work: (transaction: TransactionHooks) => Promise<T>): Promise<T> =>
-  strapi.db.transaction(async ({ onCommit }) => work({ onCommit })) as Promise<T>;
+export async function inTransaction<T>(strapi: Strapi, work: (transaction: TransactionHooks) => Promise<T>): Promise<T> {
+  const outermost = !strapi.db.inTransaction();
+  if (!outermost) {
+    // Inside a transaction: the plugin's own outer one collects the callbacks; one Strapi started, Strapi does.
+    return strapi.db.transaction(async ({ onCommit }: { onCommit: TransactionHooks['onCommit'] }) =>
+      work({ onCommit: (callback) => (afterCommit.getStore() ? afterCommit.getStore()!.push(callback) : onCommit(callback)) })
+    ) as Promise<T>;
+  }
+  const callbacks: Array<() => void> = [];
+  let transactor: { executionPromise?: Promise<unknown> } | undefined;
+  const result = await afterCommit.run(callbacks, () =>
+    strapi.db.transaction(async ({ trx }: { trx: typeof transactor }) => {
+      transactor = trx;
+      return work({ onCommit: (callback) => callbacks.push(callback) });
+    }) as Promise<T>
+  );
+  // Strapi 5.54 awaits knex's `trx.commit()`, which resolves even when the COMMIT itself fails (the database
+  // went away at that moment): knex reports that only through the transaction's `executionPromise`. Without
+  // this await, a write that never committed would be acknowledged (seen as a lost 201 in
+  // test/integration/database-outage.test.ts) and its after-commit effects (invitation emails) would run;
+  // with it, the request fails (503), the IdP retries, and nothing announces the write.
+  if (transactor?.executionPromise) await transactor.executionPromise;
+  for (const callback of callbacks) callback();
+  return result;
+}
 
 export interface TransactionHooks {
   /**

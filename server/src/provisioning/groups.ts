@@ -44,6 +44,20 @@ export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, c
     return result;
   }
 
+  /**
+   * One request may name at most `maxMembersPerRequest` members. Over it: 413 Payload Too Large, as RFC 7644
+   * §3.7.4 answers a bulk request over its maxOperations (and as our PATCH does over maxPatchOperations);
+   * not 400 invalidValue, since every member value may be valid — the request is only too big. Checked
+   * before any write, so nothing is half-applied.
+   */
+  function assertMemberCount(count: number) {
+    if (count > config.maxMembersPerRequest) {
+      throw scimErrors.payloadTooLarge(
+        `the request names ${count} members; at most ${config.maxMembersPerRequest} are accepted in one request — send them in several PATCH requests`
+      );
+    }
+  }
+
   async function load(context: ScimRequestContext, id: string): Promise<GroupRecord> {
     const record = await groups.findByScimId(context.directoryId, id);
     if (!record) throw scimErrors.notFound(`Group ${id} not found`);
@@ -122,6 +136,7 @@ export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, c
   return {
     async create(context: ScimRequestContext, body: unknown): Promise<WriteResult> {
       const { data, members } = parseGroupInput(body);
+      assertMemberCount(members?.length ?? 0);
       const columns = columnsOf(data);
       const record = await writeAffecting(async (affected) => {
         await assertDisplayNameFree(context, columns.displayName);
@@ -149,6 +164,7 @@ export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, c
 
     async replace(context: ScimRequestContext, id: string, body: unknown, ifMatch?: string): Promise<WriteResult> {
       const { data, members } = parseGroupInput(body);
+      assertMemberCount(members?.length ?? 0);
       const updated = await writeAffecting(async (affected) => {
         const record = await loadForWrite(context, id);
         checkIfMatch(ifMatch, weakEtag(record.version));
@@ -175,6 +191,7 @@ export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, c
         const record = await loadForWrite(context, id);
         checkIfMatch(ifMatch, weakEtag(record.version));
         const plan = planGroupPatch(operations, { id: record.scimId, data: record.data ?? {} });
+        assertMemberCount(plan.members.add.length + plan.members.remove.length + (plan.members.replaceAll?.length ?? 0));
         const membersTouched =
           plan.members.removeAll || plan.members.replaceAll !== undefined || plan.members.add.length > 0 || plan.members.remove.length > 0;
         if (plan.changed.length === 0 && !membersTouched) return { updated: record, changed: [] as string[] };

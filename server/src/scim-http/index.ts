@@ -12,7 +12,9 @@ import { inTransaction, isRetryableConflict, type DirectoryStore } from '../dire
 import { ScimError } from '../scim/errors';
 import { authenticate, type Caller } from './auth';
 import { readJsonBody } from './body';
-import { toErrorResponse } from './errors';
+import { RetryLaterError, databaseUnavailableResponse, toErrorResponse } from './errors';
+import { createRateLimiter } from './rate-limit';
+import { createWriteGate } from './write-gate';
 import { handlers, type HandlerDeps, type HandlerOutcome } from './handlers';
 import { isWrite, matchRoute, type RouteName } from './router';
 
@@ -36,6 +38,8 @@ async function retryingConflicts<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** How long a failed request waits to learn whether the database answers (see `databaseAnswers`). */
+const DATABASE_PROBE_TIMEOUT_MS = 2000;
 
 export interface ScimMiddlewareOptions {
   strapi: Strapi;
@@ -51,6 +55,9 @@ function baseUrlOf(strapi: Strapi, ctx: Context, basePath: string): string {
 
 export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMiddlewareOptions) {
   const prefix = basePath.toLowerCase();
+  const rateLimiter = createRateLimiter(deps.config.rateLimit);
+  const writeGate = createWriteGate(deps.config.maxConcurrentWrites, deps.config.writeQueueTimeoutMs);
+  let lastOutageWarning = 0;
 
   /** One provisioning-log entry: every write, and every failure (successful reads are not logged). */
   const recordEvent = (caller: Caller | undefined, ctx: Context, route: RouteName | undefined, outcome: HandlerOutcome | void, error?: ScimError) =>
@@ -74,6 +81,27 @@ export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMidd
           : null,
     });
 
+  /**
+   * Does the database answer right now? Asked only when a request failed with an error nobody classified:
+   * while the database is away, the outage also surfaces in other shapes — e.g. knex's "Transaction query
+   * already complete" for a query sent on a transaction whose connection has just died — and those are 503
+   * too, not 500 (which Entra counts towards quarantine).
+   */
+  async function databaseAnswers(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('no answer')), DATABASE_PROBE_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([strapi.db.connection.raw('select 1'), timeout]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Logs a failed request (after its transaction rolled back); a log failure never hides the SCIM error. */
   async function auditFailure(caller: Caller | undefined, ctx: Context, route: RouteName | undefined, outcome: HandlerOutcome | void, error: ScimError) {
     try {
@@ -92,7 +120,18 @@ export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMidd
     let route: RouteName | undefined;
     let outcome: HandlerOutcome | void = undefined;
     try {
-      caller = await authenticate(ctx, store);
+      // Rate limit right after the token check (only live tokens get a bucket, so a flood of bad tokens
+      // allocates nothing) and before any other database work (a refused request costs no query).
+      caller = await authenticate(ctx, store, (token) => {
+        const decision = rateLimiter.take(token.id);
+        if (decision.allowed) return;
+        const limit = deps.config.rateLimit ? ` (${deps.config.rateLimit.requestsPerSecond}/s, burst ${deps.config.rateLimit.burst})` : '';
+        throw new RetryLaterError(
+          429,
+          `rate limit of token "${token.name}" exceeded${limit}; retry after ${decision.retryAfterSeconds} s`,
+          decision.retryAfterSeconds
+        );
+      });
       const match = matchRoute(ctx.method, path.slice(basePath.length));
       if (match.kind === 'notFound') throw new ScimError(404, `no SCIM endpoint at ${path}`);
       if (match.kind === 'methodNotAllowed') {
@@ -115,27 +154,38 @@ export function createScimMiddleware({ strapi, store, deps, basePath }: ScimMidd
         // log never shows a change that did not happen, nor misses one that did.
         const writeRoute = route;
         const writer = caller;
-        outcome = await retryingConflicts(() =>
-          inTransaction(strapi, async () => {
-            const written = await handle(deps, request);
-            await recordEvent(writer, ctx, writeRoute, written);
-            return written;
-          })
+        outcome = await writeGate.run(() =>
+          retryingConflicts(() =>
+            inTransaction(strapi, async () => {
+              const written = await handle(deps, request);
+              await recordEvent(writer, ctx, writeRoute, written);
+              return written;
+            })
+          )
         );
       } else {
         outcome = await handle(deps, request);
       }
       if (ctx.body !== undefined) ctx.type = SCIM_CONTENT_TYPE;
     } catch (thrown) {
-      const { error, retryAfterSeconds, unexpected } = toErrorResponse(thrown);
+      let response = toErrorResponse(thrown);
+      if (response.unexpected && !(await databaseAnswers())) response = databaseUnavailableResponse();
+      const { error, retryAfterSeconds, unexpected, databaseUnavailable } = response;
       if (unexpected) strapi.log.error(`[identity-bridge] SCIM ${ctx.method} ${path} failed: ${(thrown as Error)?.stack ?? thrown}`);
+      if (databaseUnavailable && Date.now() - lastOutageWarning > 10_000) {
+        // One line per 10 s while the database is away, not a stack per request.
+        lastOutageWarning = Date.now();
+        strapi.log.warn(`[identity-bridge] SCIM answers 503: database unavailable (${(thrown as Error)?.message ?? thrown})`);
+      }
       ctx.status = error.status;
       ctx.body = error.toJSON();
       // After the body: Koa's body setter makes every object `application/json`, overwriting a type set before.
       ctx.type = SCIM_CONTENT_TYPE;
       if (error.status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="SCIM"');
       if (retryAfterSeconds) ctx.set('Retry-After', String(retryAfterSeconds));
-      if (error.status !== 503) await auditFailure(caller, ctx, route, outcome, error);
+      // Not logged: 503 (the database is away) and 429 (a log write per refused request would be the load
+      // the limit exists to keep off).
+      if (error.status !== 503 && error.status !== 429) await auditFailure(caller, ctx, route, outcome, error);
     }
   };
 }
