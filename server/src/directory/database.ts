@@ -23,8 +23,12 @@ export function isUniqueViolation(error: unknown): boolean {
   return typeof candidate.message === 'string' && /UNIQUE constraint failed|duplicate key value/i.test(candidate.message);
 }
 
-/** Callbacks for after the outermost of the plugin's transactions has really committed (see `inTransaction`). */
-const afterCommit = new AsyncLocalStorage<Array<() => void>>();
+/** What the outermost of the plugin's transactions runs once it has really committed (see `inTransaction`). */
+interface AfterCommit {
+  callbacks: Array<() => void>;
+  tasks: Array<() => Promise<unknown>>;
+}
+const afterCommit = new AsyncLocalStorage<AfterCommit>();
 
 /**
  * Runs `work` in one database transaction; every `strapi.db.query` call inside joins it (Strapi keeps the
@@ -34,16 +38,20 @@ export async function inTransaction<T>(strapi: Strapi, work: (transaction: Trans
   const outermost = !strapi.db.inTransaction();
   if (!outermost) {
     // Inside a transaction: the plugin's own outer one collects the callbacks; one Strapi started, Strapi does.
-    return strapi.db.transaction(async ({ onCommit }: { onCommit: TransactionHooks['onCommit'] }) =>
-      work({ onCommit: (callback) => (afterCommit.getStore() ? afterCommit.getStore()!.push(callback) : onCommit(callback)) })
-    ) as Promise<T>;
+    return strapi.db.transaction(async ({ onCommit }: { onCommit: TransactionHooks['onCommit'] }) => {
+      const outer = afterCommit.getStore();
+      return work({
+        onCommit: (callback) => (outer ? outer.callbacks.push(callback) : onCommit(callback)),
+        whenCommitted: (task) => (outer ? outer.tasks.push(task) : onCommit(() => void runTask(strapi, task))),
+      });
+    }) as Promise<T>;
   }
-  const callbacks: Array<() => void> = [];
+  const hooks: AfterCommit = { callbacks: [], tasks: [] };
   let transactor: { executionPromise?: Promise<unknown> } | undefined;
-  const result = await afterCommit.run(callbacks, () =>
+  const result = await afterCommit.run(hooks, () =>
     strapi.db.transaction(async ({ trx }: { trx: typeof transactor }) => {
       transactor = trx;
-      return work({ onCommit: (callback) => callbacks.push(callback) });
+      return work({ onCommit: (callback) => hooks.callbacks.push(callback), whenCommitted: (task) => hooks.tasks.push(task) });
     }) as Promise<T>
   );
   // Strapi 5.54 awaits knex's `trx.commit()`, which resolves even when the COMMIT itself fails (the database
@@ -52,8 +60,18 @@ export async function inTransaction<T>(strapi: Strapi, work: (transaction: Trans
   // test/integration/database-outage.test.ts) and its after-commit effects (invitation emails) would run;
   // with it, the request fails (503), the IdP retries, and nothing announces the write.
   if (transactor?.executionPromise) await transactor.executionPromise;
-  for (const callback of callbacks) callback();
+  for (const callback of hooks.callbacks) callback();
+  for (const task of hooks.tasks) await runTask(strapi, task);
   return result;
+}
+
+/** An after-commit task that fails does not undo the committed write: it is logged (its caller has a way back). */
+async function runTask(strapi: Strapi, task: () => Promise<unknown>): Promise<void> {
+  try {
+    await task();
+  } catch (error) {
+    strapi.log.warn(`[identity-bridge] work after a committed write failed: ${(error as Error)?.message ?? error}`);
+  }
 }
 
 export interface TransactionHooks {
@@ -62,6 +80,12 @@ export interface TransactionHooks {
    * transaction: for side effects such as emails that must not announce a write that did not happen.
    */
   onCommit(callback: () => void): void;
+  /**
+   * Awaits `task` once the outermost transaction has committed, before that transaction's caller goes on (a
+   * SCIM request answers after it): for follow-up work that must not hold the write's row locks, such as
+   * re-mapping the members of a group. A failure is logged, not thrown: the write stands.
+   */
+  whenCommitted(task: () => Promise<unknown>): void;
 }
 
 /** Strapi's `$in` with a very long list hits driver parameter limits; chunk look-ups instead. */

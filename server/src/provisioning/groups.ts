@@ -32,16 +32,19 @@ export interface MembershipEffects {
 export function createGroupProvisioning(strapi: Strapi, store: DirectoryStore, config: ScimConfig, effects: MembershipEffects) {
   const { groups, identities } = store;
 
-  /** Runs a group write in one transaction and re-maps the people it affected. */
+  /**
+   * Runs a group write in one transaction and re-maps the people it affected once the request's transaction
+   * has committed: re-mapping inside it held the group's row lock meanwhile, so member PATCHes to one group
+   * from several instances waited on each other's re-mapping (2 PATCH/s in bench/cluster-sync.mjs).
+   */
   async function writeAffecting<T>(work: (affected: Set<number>) => Promise<T>): Promise<T> {
     const affected = new Set<number>();
-    const result = await inTransaction(strapi, async () => {
+    return inTransaction(strapi, async ({ whenCommitted }) => {
       const value = await work(affected);
       await effects.mark([...affected]);
+      whenCommitted(() => effects.process([...affected]));
       return value;
     });
-    await effects.process([...affected]);
-    return result;
   }
 
   /**
