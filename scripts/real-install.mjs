@@ -14,6 +14,7 @@
  *   IDENTITY_BRIDGE_TEST_SKIP_BUILD  =1: pack the existing dist/ instead of building first (npm test built it)
  *   IDENTITY_BRIDGE_INSTALL_KEEP     =1: keep the work directory (its path is printed)
  *   IDENTITY_BRIDGE_INSTALL_VERBOSE  =1: stream every command's output (else shown only when a step fails)
+ *   IDENTITY_BRIDGE_INSTALL_APP      <dir>/app of a kept run: only start and check it (fresh database)
  *
  * Prints the time of each step; exits non-zero with the failing step's name and output tail on any failure.
  * Needs the npm registry (create-strapi installs the app's dependencies).
@@ -32,8 +33,10 @@ const strapiVersion = process.env.IDENTITY_BRIDGE_INSTALL_STRAPI ?? rootPackage.
 const verbose = process.env.IDENTITY_BRIDGE_INSTALL_VERBOSE === '1';
 const MINUTE = 60_000;
 
-const workDir = mkdtempSync(join(tmpdir(), 'ib-install-'));
-const appDir = join(workDir, 'app');
+// IDENTITY_BRIDGE_INSTALL_APP=<dir>: start and check an app a kept run built (for working on this script).
+const reusedApp = process.env.IDENTITY_BRIDGE_INSTALL_APP;
+const workDir = reusedApp ? dirname(reusedApp) : mkdtempSync(join(tmpdir(), 'ib-install-'));
+const appDir = reusedApp ?? join(workDir, 'app');
 const scimToken = `install-check-${randomBytes(24).toString('hex')}`;
 const running = new Set();
 const timings = [];
@@ -182,6 +185,16 @@ async function startApp(port) {
 async function main() {
   console.log(`Real install check: create-strapi@${strapiVersion}, work directory ${workDir}\n`);
 
+  if (reusedApp) {
+    rmSync(join(appDir, '.tmp'), { recursive: true, force: true }); // a fresh database
+    console.log(`reusing the built app ${appDir} (IDENTITY_BRIDGE_INSTALL_APP)`);
+  } else {
+    await install();
+  }
+  await check();
+}
+
+async function install() {
   if (process.env.IDENTITY_BRIDGE_TEST_SKIP_BUILD === '1') {
     expect(existsSync(join(root, 'dist', 'server', 'index.js')), 'IDENTITY_BRIDGE_TEST_SKIP_BUILD=1 but there is no dist/ — build the plugin first');
   } else {
@@ -220,10 +233,25 @@ async function main() {
     expect(bundled, `the built admin panel (${buildDir}) does not contain the plugin`);
   });
 
+}
+
+async function check() {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const app = await step(`start (npm run start on ${origin})`, () => startApp(port));
   try {
+    // The owner registers first, as on any new app: Strapi's register-admin only works while there is no
+    // admin user at all, and the SCIM user below is one.
+    const adminToken = await step('POST /admin/register-admin (the first Super Admin)', async () => {
+      const registered = await http('POST', `${origin}/admin/register-admin`, {
+        body: { email: 'owner@example.com', password: 'Owner-Passw0rd!', firstname: 'Owner', lastname: 'Example' },
+      });
+      expect(registered.status === 200 || registered.status === 201, `register-admin: ${registered.status} ${registered.text}`);
+      const token = registered.json?.data?.token ?? registered.json?.data?.accessToken;
+      expect(typeof token === 'string', `register-admin returned no token: ${registered.text}`);
+      return token;
+    });
+
     const email = `ada.install-${randomBytes(3).toString('hex')}@example.com`;
     const scimUser = await step('SCIM POST /api/scim/v2/Users', async () => {
       const reply = await http('POST', `${origin}/api/scim/v2/Users`, {
@@ -254,12 +282,6 @@ async function main() {
     });
 
     await step('admin API: the SCIM user is an admin user', async () => {
-      const registered = await http('POST', `${origin}/admin/register-admin`, {
-        body: { email: 'owner@example.com', password: 'Owner-Passw0rd!', firstname: 'Owner', lastname: 'Example' },
-      });
-      expect(registered.status === 200 || registered.status === 201, `register-admin: ${registered.status} ${registered.text}`);
-      const adminToken = registered.json?.data?.token ?? registered.json?.data?.accessToken;
-      expect(typeof adminToken === 'string', `register-admin returned no token: ${registered.text}`);
       const found = await http('GET', `${origin}/admin/users?_q=${encodeURIComponent(email)}`, { token: adminToken });
       expect(found.status === 200, `GET /admin/users: ${found.status} ${found.text}`);
       const user = (found.json?.data?.results ?? []).find((candidate) => candidate.email === email);
@@ -293,7 +315,7 @@ function printTimings() {
 
 function cleanUp() {
   for (const child of running) killGroup(child);
-  if (process.env.IDENTITY_BRIDGE_INSTALL_KEEP === '1') console.log(`kept ${workDir}`);
+  if (process.env.IDENTITY_BRIDGE_INSTALL_KEEP === '1' || reusedApp) console.log(`kept ${workDir}`);
   else rmSync(workDir, { recursive: true, force: true });
 }
 
