@@ -155,7 +155,7 @@ if (existsSync(report)) {
   passed = result.numPassedTests;
   failed = result.numFailedTests + (!jestOk && result.numFailedTests === 0 ? 1 : 0);
   for (const suite of result.testResults) {
-    if (suite.status !== 'passed') console.log(`FAILED suite: ${suite.name.replace(`${workDir}/`, '')}${suite.message ? ` — ${suite.message.split('\n')[0]}` : ''}`);
+    if (suite.status === 'failed') console.log(`FAILED suite: ${suite.name.replace(`${workDir}/`, '')}${suite.message ? ` — ${suite.message.split('\n')[0]}` : ''}`);
   }
 }
 printTimings();
