@@ -111,7 +111,9 @@ writeFileSync(join(workDir, 'package.json'), `${JSON.stringify(manifest, null, 2
 const playgroundManifest = join(workDir, 'playground', 'package.json');
 writeFileSync(playgroundManifest, `${JSON.stringify(pinStrapi(JSON.parse(readFileSync(playgroundManifest, 'utf8'))), null, 2)}\n`);
 
-const manifestHash = createHash('sha256').update(JSON.stringify(manifest)).digest('hex');
+// Only what npm installs from: a new script in package.json must not cost a fresh install.
+const installInputs = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies', 'overrides'].map((field) => manifest[field] ?? null);
+const manifestHash = createHash('sha256').update(JSON.stringify(installInputs)).digest('hex');
 const stamp = join(workDir, 'node_modules', '.ib-manifest-hash');
 if (existsSync(stamp) && readFileSync(stamp, 'utf8') === manifestHash) {
   console.log('\n=== npm install: node_modules is up to date for this package.json (reused)');
