@@ -32,7 +32,7 @@ interface SessionManagerForOrigin {
   ): Promise<{ token: string; sessionId: string; absoluteExpiresAt?: string }>;
   generateAccessToken(refreshToken: string): Promise<{ token: string } | { error: string }>;
   validateRefreshToken(token: string): Promise<{ isValid: boolean; userId?: string; sessionId?: string }>;
-  /** Strapi ≥ 5.25 (see `revokeSession` below for 5.24). */
+  /** Not in Strapi 5.24 (5.54 has it): see `revokeSession` below. */
   revokeSessionById?(userId: string, sessionId: string): Promise<boolean>;
   invalidateRefreshToken(userId: string, deviceId?: string): Promise<void>;
 }
@@ -51,8 +51,8 @@ export function createAdminSessions(strapi: Strapi) {
     return sessionManager('admin');
   };
   /**
-   * Ends one session. Strapi 5.24's session manager has no `revokeSessionById` (5.25 added it); there, the
-   * same thing it does in 5.25+ is done on Strapi's session table: delete the session with that id, only if it
+   * Ends one session. Strapi 5.24's session manager has no `revokeSessionById` (a later minor added it); there, the
+   * same thing it does in 5.54 is done on Strapi's session table: delete the session with that id, only if it
    * belongs to that user and to the admin origin.
    */
   const revokeSession = async (sessions: SessionManagerForOrigin, userId: string, sessionId: string): Promise<void> => {
