@@ -8,6 +8,9 @@
  * PostgreSQL: IDENTITY_BRIDGE_TEST_PG_URL (a server URL whose user may CREATE DATABASE) or, by default,
  * a throwaway server started from the Debian `postgresql` package. Without either the run fails, unless
  * IDENTITY_BRIDGE_TEST_SKIP_POSTGRES=1 says so on purpose.
+ *
+ * Last, a real install (scripts/real-install.mjs: needs the npm registry); IDENTITY_BRIDGE_TEST_SKIP_INSTALL=1
+ * skips it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -109,6 +112,17 @@ if (process.env.IDENTITY_BRIDGE_TEST_SKIP_BROWSER === '1') {
   } else if (step('admin panel build (when stale)', 'node', ['-e', "import('./scripts/build-admin.mjs').then((m) => process.exit(m.ensurePluginBuild() && m.ensurePlaygroundBuild() ? 0 : 1))"])) {
     jest('browser tests', 'browser', { DATABASE_CLIENT: 'sqlite', CHROMIUM_PATH: chromium });
   }
+}
+
+// A real install (≈ 4–15 min, mostly create-strapi's npm install): npm pack → a new create-strapi app →
+// enable with one config line → start → provision a user through SCIM → check it is an admin user.
+if (process.env.IDENTITY_BRIDGE_TEST_SKIP_INSTALL === '1') {
+  process.stdout.write('\n=== real install: skipped (IDENTITY_BRIDGE_TEST_SKIP_INSTALL=1)\n');
+} else if (step('real install (scripts/real-install.mjs)', 'node', ['scripts/real-install.mjs'], { IDENTITY_BRIDGE_TEST_SKIP_BUILD: '1' })) {
+  totals.passed += 1;
+} else {
+  totals.failed += 1;
+  stepFailures -= 1; // counted once, as a failed test
 }
 
 const failed = totals.failed + stepFailures;

@@ -88,6 +88,40 @@ function expectForbidden(reply: Reply) {
   expect(reply.text).not.toMatch(/HR|payroll/);
 }
 
+/**
+ * Strapi 5.24 (the oldest minor the plugin supports) has fewer upload admin routes than the newest: no
+ * `POST /upload/files`, `PUT /upload/files/:id`, `POST /upload/files/:id/replace`,
+ * `/upload/actions/upload-from-urls` nor `/upload/actions/bulk-update`. Where Strapi lacks a route there is
+ * nothing to scope: the request reaches no handler (404/405) and changes nothing, which the tests then check.
+ */
+const hasUploadRoute = (method: string, path: string): boolean =>
+  (app.strapi.plugin('upload').routes.admin.routes as { method: string; path: string }[]).some(
+    (route) => route.method.toUpperCase() === method && route.path === path
+  );
+
+/** Refused by the plugin (403) where Strapi has the route, else answered by no handler at all. */
+function expectForbiddenOrAbsent(reply: Reply, method: string, path: string) {
+  if (hasUploadRoute(method, path)) expectForbidden(reply);
+  else expect([404, 405]).toContain(reply.status);
+}
+
+/** Edits a file's details through `PUT /upload/files/:id`, or Strapi's multiplexer `POST /upload?id=` (5.24). */
+const editFile = (id: number, token: string, fileInfo: Record<string, unknown>) =>
+  hasUploadRoute('PUT', '/files/:id')
+    ? adminApi('PUT', `/upload/files/${id}`, token, { fileInfo })
+    : adminApi('POST', `/upload?id=${id}`, token, { fileInfo });
+
+/**
+ * Whether this Strapi takes several files with a `fileInfo` array in one admin upload: 5.24's controller
+ * validates `fileInfo` as one object and answers 400 to everyone. Probed as the Super Admin, whom the plugin
+ * never limits.
+ */
+async function takesSeveralFiles(): Promise<boolean> {
+  const probe = await multipart('/upload', ownerToken, ['probe-a.png', 'probe-b.png'], [{ name: 'probe-a.png', folder: null }, { name: 'probe-b.png', folder: null }]);
+  if (probe.status !== 201) expect(probe.body.error).toMatchObject({ status: 400, name: 'ValidationError' });
+  return probe.status === 201;
+}
+
 /** A SCIM-provisioned editor with the given folder values, logged in. */
 async function provisionEditor(email: string, folderValues: string[]): Promise<string> {
   const created = await scimClient(app.scimUrl, app.scimToken).post('/Users', {
@@ -336,6 +370,7 @@ describe('uploads by a person limited to their folders', () => {
   });
 
   test('refuses a multi-file upload if any file goes outside, or has no fileInfo (the root), and creates none', async () => {
+    const several = await takesSeveralFiles();
     const before = await fileCount();
     const mixed = [{ name: 'multi-a.png', folder: folders.Marketing.id }, { name: 'multi-b.png', folder: folders.HR.id }];
     expectForbidden(await multipart('/upload', editorToken, ['multi-a.png', 'multi-b.png'], mixed));
@@ -343,6 +378,12 @@ describe('uploads by a person limited to their folders', () => {
     expect(await fileCount()).toBe(before);
     const inside = [{ name: 'multi-a.png', folder: folders.Marketing.id }, { name: 'multi-b.png', folder: String(folders.Campaigns.id) }];
     const reply = await multipart('/upload', editorToken, ['multi-a.png', 'multi-b.png'], inside);
+    if (!several) {
+      // Strapi 5.24 refuses it itself, as it does for the Super Admin: the plugin let it through.
+      expect(reply.body.error).toMatchObject({ status: 400, name: 'ValidationError' });
+      expect(await fileCount()).toBe(before);
+      return;
+    }
     expect(reply.status).toBe(201);
     expect((await fileNamed('multi-b.png')).folder.id).toBe(folders.Campaigns.id);
     expect(await fileCount()).toBe(before + 2);
@@ -350,9 +391,10 @@ describe('uploads by a person limited to their folders', () => {
 
   test('POST /upload/files: into their folder, not outside', async () => {
     const before = await fileCount();
-    expectForbidden(await multipart('/upload/files', editorToken, ['single-hr.png'], [{ name: 'single-hr.png', folder: folders.HR.id }]));
-    expectForbidden(await multipart('/upload/files', editorToken, ['single-root.png']));
+    expectForbiddenOrAbsent(await multipart('/upload/files', editorToken, ['single-hr.png'], [{ name: 'single-hr.png', folder: folders.HR.id }]), 'POST', '/files');
+    expectForbiddenOrAbsent(await multipart('/upload/files', editorToken, ['single-root.png']), 'POST', '/files');
     expect(await fileCount()).toBe(before);
+    if (!hasUploadRoute('POST', '/files')) return;
     const reply = await multipart('/upload/files', editorToken, ['single-ok.png'], [{ name: 'single-ok.png', folder: folders.Campaigns.id }]);
     expect(reply.status).toBe(201);
     expect((await fileNamed('single-ok.png')).folder.id).toBe(folders.Campaigns.id);
@@ -360,8 +402,10 @@ describe('uploads by a person limited to their folders', () => {
 
   test('upload from URLs: refused outside or at the root before anything is fetched; their folder starts the stream', async () => {
     const urls = ['http://127.0.0.1:9/picture.png'];
-    expectForbidden(await adminApi('POST', '/upload/actions/upload-from-urls', editorToken, { urls, folderId: folders.HR.id }));
-    expectForbidden(await adminApi('POST', '/upload/actions/upload-from-urls', editorToken, { urls }));
+    const route = ['POST', '/actions/upload-from-urls'] as const;
+    expectForbiddenOrAbsent(await adminApi('POST', '/upload/actions/upload-from-urls', editorToken, { urls, folderId: folders.HR.id }), ...route);
+    expectForbiddenOrAbsent(await adminApi('POST', '/upload/actions/upload-from-urls', editorToken, { urls }), ...route);
+    if (!hasUploadRoute(...route)) return;
     // Inside: Strapi answers with its event stream (the private address itself is then refused by Strapi).
     const inside = await adminApi('POST', '/upload/actions/upload-from-urls', editorToken, { urls, folderId: folders.Marketing.id });
     expect(inside.status).toBe(200);
@@ -377,8 +421,8 @@ describe('moving a file by editing its details, by a person limited to their fol
   });
 
   test('PUT /upload/files/:id refuses moving their file to a folder outside or to the root; the file stays', async () => {
-    expectForbidden(await adminApi('PUT', `/upload/files/${details.id}`, editorToken, { fileInfo: { folder: folders.HR.id } }));
-    expectForbidden(await adminApi('PUT', `/upload/files/${details.id}`, editorToken, { fileInfo: { name: 'renamed.png', folder: null } }));
+    expectForbiddenOrAbsent(await adminApi('PUT', `/upload/files/${details.id}`, editorToken, { fileInfo: { folder: folders.HR.id } }), 'PUT', '/files/:id');
+    expectForbiddenOrAbsent(await adminApi('PUT', `/upload/files/${details.id}`, editorToken, { fileInfo: { name: 'renamed.png', folder: null } }), 'PUT', '/files/:id');
     const unchanged = await fileNamed('details.png');
     expect(unchanged.folder.id).toBe(folders.Marketing.id);
     expect(unchanged.folderPath).toBe(folders.Marketing.path);
@@ -388,7 +432,7 @@ describe('moving a file by editing its details, by a person limited to their fol
     expectForbidden(await adminApi('POST', `/upload?id=${details.id}`, editorToken, { fileInfo: { folder: folders.HR.id } }));
     expectForbidden(await multipart(`/upload?id=${details.id}`, editorToken, [], [{ folder: folders.HR.id }]));
     expectForbidden(await multipart(`/upload?id=${details.id}`, editorToken, ['details.png'], [{ folder: folders.HR.id }]));
-    expectForbidden(await multipart(`/upload/files/${details.id}/replace`, editorToken, ['details.png'], [{ folder: null }]));
+    expectForbiddenOrAbsent(await multipart(`/upload/files/${details.id}/replace`, editorToken, ['details.png'], [{ folder: null }]), 'POST', '/files/:id/replace');
     expect((await fileNamed('details.png')).folder.id).toBe(folders.Marketing.id);
     const kept = await adminApi('POST', `/upload?id=${details.id}`, editorToken, { fileInfo: { caption: 'via multiplexer', folder: folders.Marketing.id } });
     expect(kept.status).toBe(200);
@@ -396,10 +440,10 @@ describe('moving a file by editing its details, by a person limited to their fol
   });
 
   test('edits without a folder are untouched; a move into their sub-folder is made', async () => {
-    const renamed = await adminApi('PUT', `/upload/files/${details.id}`, editorToken, { fileInfo: { caption: 'Spring visual' } });
+    const renamed = await editFile(details.id, editorToken, { caption: 'Spring visual' });
     expect(renamed.status).toBe(200);
     expect((await fileNamed('details.png')).caption).toBe('Spring visual');
-    const moved = await adminApi('PUT', `/upload/files/${details.id}`, editorToken, { fileInfo: { folder: folders.Campaigns.id } });
+    const moved = await editFile(details.id, editorToken, { folder: folders.Campaigns.id });
     expect(moved.status).toBe(200);
     const after = await fileNamed('details.png');
     expect(after.folder.id).toBe(folders.Campaigns.id);
@@ -413,12 +457,13 @@ describe('moving a file by editing its details, by a person limited to their fol
       { id: first.id, fileInfo: { caption: 'changed', folder: folders.Campaigns.id } },
       { id: second.id, fileInfo: { folder: folders.HR.id } },
     ];
-    expectForbidden(await adminApi('POST', '/upload/actions/bulk-update', editorToken, { updates }));
+    expectForbiddenOrAbsent(await adminApi('POST', '/upload/actions/bulk-update', editorToken, { updates }), 'POST', '/actions/bulk-update');
     for (const name of ['bulk-a.png', 'bulk-b.png']) {
       const unchanged = await fileNamed(name);
       expect(unchanged.folder.id).toBe(folders.Marketing.id);
       expect(unchanged.caption).toBeNull();
     }
+    if (!hasUploadRoute('POST', '/actions/bulk-update')) return;
     const allowed = await adminApi('POST', '/upload/actions/bulk-update', editorToken, { updates: [updates[0], { id: second.id, fileInfo: { caption: 'kept here' } }] });
     expect(allowed.status).toBe(200);
     expect((await fileNamed('bulk-a.png')).folder.id).toBe(folders.Campaigns.id);
@@ -457,7 +502,7 @@ describe('people not limited by the condition see no difference', () => {
     expect(uploaded.status).toBe(201);
     expect((await fileNamed('owner-root.png')).folderPath).toBe('/');
     const stray = await file('owner-stray.png', folders.HR);
-    const moved = await adminApi('PUT', `/upload/files/${stray.id}`, ownerToken, { fileInfo: { folder: null } });
+    const moved = await editFile(stray.id, ownerToken, { folder: null });
     expect(moved.status).toBe(200);
     expect((await fileNamed('owner-stray.png')).folderPath).toBe('/');
   });
@@ -467,7 +512,9 @@ describe('people not limited by the condition see no difference', () => {
     expect(uploaded.status).toBe(201);
     expect((await fileNamed('reader-hr.png')).folder.id).toBe(folders.HR.id);
     const created = await fileNamed('reader-hr.png');
-    const moved = await adminApi('POST', '/upload/actions/bulk-update', readerToken, { updates: [{ id: created.id, fileInfo: { folder: null } }] });
+    const moved = hasUploadRoute('POST', '/actions/bulk-update')
+      ? await adminApi('POST', '/upload/actions/bulk-update', readerToken, { updates: [{ id: created.id, fileInfo: { folder: null } }] })
+      : await editFile(created.id, readerToken, { folder: null });
     expect(moved.status).toBe(200);
     expect((await fileNamed('reader-hr.png')).folderPath).toBe('/');
   });

@@ -32,7 +32,8 @@ interface SessionManagerForOrigin {
   ): Promise<{ token: string; sessionId: string; absoluteExpiresAt?: string }>;
   generateAccessToken(refreshToken: string): Promise<{ token: string } | { error: string }>;
   validateRefreshToken(token: string): Promise<{ isValid: boolean; userId?: string; sessionId?: string }>;
-  revokeSessionById(userId: string, sessionId: string): Promise<boolean>;
+  /** Not in Strapi 5.24 (5.54 has it): see `revokeSession` below. */
+  revokeSessionById?(userId: string, sessionId: string): Promise<boolean>;
   invalidateRefreshToken(userId: string, deviceId?: string): Promise<void>;
 }
 
@@ -48,6 +49,18 @@ export function createAdminSessions(strapi: Strapi) {
     const sessionManager = (strapi as unknown as { sessionManager?: (origin: string) => SessionManagerForOrigin }).sessionManager;
     if (!sessionManager) throw new Error('identity-bridge: Strapi has no session manager (Strapi ≥ 5.24 is required for SSO)');
     return sessionManager('admin');
+  };
+  /**
+   * Ends one session. Strapi 5.24's session manager has no `revokeSessionById` (a later minor added it); there, the
+   * same thing it does in 5.54 is done on Strapi's session table: delete the session with that id, only if it
+   * belongs to that user and to the admin origin.
+   */
+  const revokeSession = async (sessions: SessionManagerForOrigin, userId: string, sessionId: string): Promise<void> => {
+    if (typeof sessions.revokeSessionById === 'function') {
+      await sessions.revokeSessionById(userId, sessionId);
+      return;
+    }
+    await strapi.db.query('admin::session').deleteMany({ where: { sessionId, userId, origin: 'admin' } });
   };
 
   const accessCookieName = () => {
@@ -122,7 +135,7 @@ export function createAdminSessions(strapi: Strapi) {
       if (refreshToken) {
         const validated = await sessions.validateRefreshToken(refreshToken);
         if (validated.isValid && validated.userId && validated.sessionId) {
-          await sessions.revokeSessionById(validated.userId, validated.sessionId);
+          await revokeSession(sessions, validated.userId, validated.sessionId);
           userId = Number(validated.userId);
         }
       }
