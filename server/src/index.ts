@@ -86,6 +86,7 @@ export default {
     await checkDeclaredMapping(strapi);
     pluginContext(strapi).remapWorker.start();
     await pruneProvisioningLog(strapi);
+    await pluginContext(strapi).superAdminWatch.check();
     try {
       await pluginContext(strapi).sso.checkDeclaredLoginPolicy();
     } catch (error) {

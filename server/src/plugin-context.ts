@@ -7,6 +7,7 @@ import { createDirectoryStore, type DirectoryStore } from './directory';
 import { createGroupProvisioning } from './provisioning/groups';
 import { createUserProvisioning } from './provisioning/users';
 import { createAdminUsersAdapter } from './strapi/admin-users';
+import { createSuperAdminWatch } from './strapi/super-admin-watch';
 import type { Strapi } from './strapi/types';
 import { createAdminUserBinding } from './sync/admin-user-binding';
 import { createMappingRules, validateMappingSettings } from './sync/mapping-rules';
@@ -56,6 +57,7 @@ export function createPluginContext(strapi: Strapi) {
         ...(config.invitations.ssoConnection ? { preferred: config.invitations.ssoConnection } : {}),
       }),
   });
+  const superAdminWatch = createSuperAdminWatch(strapi);
   const groupsMatter = async () => rulesReadGroups(await rules.current());
   const membershipEffects = {
     async mark(identityIds: number[]) {
@@ -82,9 +84,11 @@ export function createPluginContext(strapi: Strapi) {
       binding,
       config: config.scim,
       invite: invitations.inviteAdminUser,
+      afterCreate: superAdminWatch.afterCreate,
     }),
     groups: createGroupProvisioning(strapi, store, config.scim, membershipEffects),
     remapWorker,
+    superAdminWatch,
     access,
     invitations,
     /** Single sign-on (OIDC; SAML plugs into the same core). */

@@ -93,9 +93,11 @@ export interface UserProvisioningDeps {
   config: ScimConfig;
   /** Invites a new admin user (never rejects); called after the create's transaction commits. */
   invite?: (adminUserId: number) => Promise<unknown>;
+  /** Called after a create commits (see strapi/super-admin-watch.ts); must not throw. */
+  afterCreate?: () => void;
 }
 
-export function createUserProvisioning({ strapi, store, guard, rules, reconciler, binding, config, invite }: UserProvisioningDeps) {
+export function createUserProvisioning({ strapi, store, guard, rules, reconciler, binding, config, invite, afterCreate }: UserProvisioningDeps) {
   const { identities, groups } = store;
 
   async function load(context: ScimRequestContext, id: string): Promise<IdentityRecord> {
@@ -238,6 +240,7 @@ export function createUserProvisioning({ strapi, store, guard, rules, reconciler
         // The invitation goes out only once the person really exists (the request may run in a wider
         // transaction, e.g. with its provisioning-log entry).
         if (invite) onCommit(() => void invite(bound.adminUserId));
+        if (afterCreate) onCommit(afterCreate);
         return {
           resource: await toScim(context, inserted, false),
           changed: Object.keys(data),
