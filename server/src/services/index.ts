@@ -1,4 +1,5 @@
 import admin from './admin';
 import sso from './sso';
+import identities from './identities';
 
-export default { admin, sso };
+export default { admin, sso, identities };
