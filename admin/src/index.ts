@@ -39,6 +39,20 @@ export default {
         permissions: PERMISSIONS.read,
         Component: () => import('./pages/ConnectionsPage'),
       },
+      {
+        id: `${PLUGIN_ID}-log`,
+        to: `${PLUGIN_ID}/log`,
+        intlLabel: { id: `${PLUGIN_ID}.settings.log`, defaultMessage: 'Provisioning log' },
+        permissions: PERMISSIONS.read,
+        Component: () => import('./pages/LogPage'),
+      },
+      {
+        id: `${PLUGIN_ID}-identities`,
+        to: `${PLUGIN_ID}/identities`,
+        intlLabel: { id: `${PLUGIN_ID}.settings.identities`, defaultMessage: 'Identities' },
+        permissions: PERMISSIONS.read,
+        Component: () => import('./pages/IdentitiesPage'),
+      },
     ]);
   },
 

@@ -134,10 +134,10 @@ export function createAdminViews(strapi: Strapi) {
       return new Map(groupIds.map((groupId, index) => [groupId, Number(counts[index] ?? 0)]));
     },
 
-    /** One page of a group's members (in the order they were added) and how many there are. */
+    /** One page of a group's members (oldest identity first: the (group_id, identity_id) index order) and how many. */
     async members(groupId: number, offset: number, limit: number) {
       const [links, total] = await Promise.all([
-        memberships().findMany({ where: { groupId }, select: ['identityId'], orderBy: { id: 'asc' }, offset, limit }) as Promise<{ identityId: number }[]>,
+        memberships().findMany({ where: { groupId }, select: ['identityId'], orderBy: { identityId: 'asc' }, offset, limit }) as Promise<{ identityId: number }[]>,
         memberships().count({ where: { groupId } }) as Promise<number>,
       ]);
       const ids = links.map((link) => link.identityId);

@@ -54,9 +54,10 @@ export function createEventRepository(strapi: Strapi) {
     if (query.directoryId !== undefined) where.push({ directoryId: query.directoryId });
     if (query.tokenId !== undefined) where.push({ tokenId: query.tokenId });
     if (query.connectionId) where.push({ resourceType: 'SsoSignIn' }, { resourceId: query.connectionId });
+    // The name, or the message of a refused request (which names no resource: "userName … already exists").
     // A substring match cannot use an index; the list walks ib_events_created_idx newest first and stops at
     // the page, so it stays cheap — narrow long logs with since/until for the total to be cheap too.
-    if (query.search) where.push({ resourceName: { $containsi: query.search } });
+    if (query.search) where.push({ $or: [{ resourceName: { $containsi: query.search } }, { detail: { $containsi: query.search } }] });
     if (query.outcome) where.push({ outcome: query.outcome });
     if (query.resourceType) where.push({ resourceType: query.resourceType });
     if (query.resourceId) where.push({ resourceId: query.resourceId });
