@@ -86,8 +86,11 @@ function useWhen() {
 
 function Identities(rights: SettingsRights) {
   const t = useT();
+  const { get } = useFetchClient();
   const [tab, setTab] = React.useState('users');
-  const [stagedCount, setStagedCount] = React.useState<number | null>(null);
+  // How many wait for approval, in the tab's name: one row asked for, the total read from the pagination.
+  const staged = useLoad(async () => (await get<Paged<Staged>>(`${API}/deprovisions?status=staged&pageSize=1`)).data.pagination.total, []);
+  const stagedCount = staged.data ?? 0;
   return (
     <SettingsLayout title={t('identities.title')} subtitle={t('identities.subtitle')} rights={rights}>
       <Tabs.Root value={tab} onValueChange={setTab}>
@@ -105,8 +108,8 @@ function Identities(rights: SettingsRights) {
           <Tabs.Content value="groups">
             <GroupsTab />
           </Tabs.Content>
-          <Tabs.Content value="staged" forceMount hidden={tab !== 'staged'}>
-            <StagedTab rights={rights} onCount={setStagedCount} />
+          <Tabs.Content value="staged">
+            <StagedTab rights={rights} onDecided={staged.reload} />
           </Tabs.Content>
         </Box>
       </Tabs.Root>
@@ -609,7 +612,7 @@ function MembersModal({ group, onClose }: { group: GroupRow; onClose: () => void
   );
 }
 
-function StagedTab({ rights, onCount }: { rights: SettingsRights; onCount: (count: number) => void }) {
+function StagedTab({ rights, onDecided }: { rights: SettingsRights; onDecided: () => void }) {
   const t = useT();
   const when = useWhen();
   const { get, post } = useFetchClient();
@@ -618,9 +621,6 @@ function StagedTab({ rights, onCount }: { rights: SettingsRights; onCount: (coun
   const [pageSize, setPageSize] = React.useState(25);
   const [deciding, setDeciding] = React.useState<{ entry: Staged; decision: 'approve' | 'reject' } | null>(null);
   const staged = useLoad(async () => (await get<Paged<Staged>>(`${API}/deprovisions${queryString({ status: 'staged', page, pageSize })}`)).data, [page, pageSize]);
-  React.useEffect(() => {
-    if (staged.data) onCount(staged.data.pagination.total);
-  }, [staged.data, onCount]);
 
   async function decide() {
     if (!deciding) return;
@@ -631,6 +631,7 @@ function StagedTab({ rights, onCount }: { rights: SettingsRights; onCount: (coun
       t(decision === 'approve' ? 'staged.approved' : 'staged.rejected', { name: entry.userName ?? '' })
     );
     staged.reload();
+    onDecided();
   }
 
   return (
