@@ -40,7 +40,8 @@ describe('admin API: identities and groups', () => {
     request(method, `${app.origin}/identity-bridge${path}`, body, { token, contentType: 'application/json' });
 
   beforeAll(async () => {
-    app = await bootApp({ pluginConfig: { mapping } });
+    // Deprovision safety: the first deactivation is applied, later ones are held for approval.
+    app = await bootApp({ pluginConfig: { mapping, deprovisionSafety: { maxCount: 1, maxShare: 1, windowMinutes: 60 } } });
     scim = scimClient(app.scimUrl, app.scimToken);
     ownerToken = await createSuperAdmin(app);
     for (const [name, externalId] of [['ann@example.com', 'EXT-ann'], ['ben@example.com', 'EXT-ben'], ['cat@example.org', 'EXT-cat']] as const) {
@@ -150,6 +151,17 @@ describe('admin API: identities and groups', () => {
     const page2 = await admin('GET', `/groups/${everyone.id}/members?pageSize=2&page=2`);
     expect(page2.body.results.map((row: { userName: string }) => row.userName)).toEqual(['cat@example.org']);
     expect((await admin('GET', '/groups/999999/members')).status).toBe(404);
+  });
+
+  test('a person whose deactivation is held for approval shows as held, with the staged entry in the detail', async () => {
+    const created = await scim.post('/Users', person('dee@example.com', 'EXT-dee'));
+    expect(created.status).toBe(201);
+    const off = await scim.patch(`/Users/${created.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] });
+    expect(off.status).toBe(200);
+    const dee = await rowOf('dee@example.com');
+    expect(dee).toMatchObject({ active: true, status: 'held', adminUser: { isActive: true } });
+    const detail = (await admin('GET', `/identities/${dee.id}`)).body.data;
+    expect(detail.staged).toEqual([expect.objectContaining({ kind: 'deactivate', cause: 'identity-provider' })]);
   });
 
   test('an Editor can neither list identities nor re-apply a mapping', async () => {

@@ -1,6 +1,6 @@
 /** Building blocks of the paged, filtered tables (Provisioning log, Identities): filters, pager, query strings. */
 import * as React from 'react';
-import { Button, Field, Flex, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
+import { Box, Button, Field, Flex, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
 import { ChevronLeft, ChevronRight, Search } from '@strapi/icons';
 import { useT } from './ui';
 
@@ -122,5 +122,19 @@ export function Pager({
         </Button>
       </Flex>
     </Flex>
+  );
+}
+
+/**
+ * A value shown as a small grey tag, as typed: role names, folder paths, attribute names. (The design system's
+ * Badge upper-cases its text, which would turn the folder "Teams/ann" into "TEAMS/ANN".)
+ */
+export function Chip({ children }: { children: React.ReactNode }) {
+  return (
+    <Box tag="span" display="inline-block" background="neutral150" hasRadius paddingLeft={2} paddingRight={2} paddingTop="2px" paddingBottom="2px">
+      <Typography variant="pi" textColor="neutral800" style={{ whiteSpace: 'nowrap' }}>
+        {children}
+      </Typography>
+    </Box>
   );
 }

@@ -12,7 +12,7 @@ import { useFetchClient } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import { ConfirmAction, LoadState, Notice, Section, useLoad, useNotifiedCall, useT, type MessageKey, type Translate } from '../components/ui';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
-import { Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
+import { Chip, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
 import { OutcomeBadge, type LogEvent } from './LogPage';
 
 const API = `/${PLUGIN_ID}`;
@@ -235,7 +235,7 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
                     </Td>
                     <Td>
                       <Flex gap={1} wrap="wrap">
-                        {roleNames(row).length > 0 ? roleNames(row).map((name) => <Badge key={name}>{name}</Badge>) : <Typography variant="pi" textColor="neutral600">{t('common.none')}</Typography>}
+                        {roleNames(row).length > 0 ? roleNames(row).map((name) => <Chip key={name}>{name}</Chip>) : <Typography variant="pi" textColor="neutral600">{t('common.none')}</Typography>}
                       </Flex>
                     </Td>
                     <Td>
@@ -305,7 +305,7 @@ function Values({ label, values, testId }: { label: string; values: string[]; te
         {values.length > 0 ? (
           <Flex gap={1} wrap="wrap">
             {values.map((value) => (
-              <Badge key={value}>{value}</Badge>
+              <Chip key={value}>{value}</Chip>
             ))}
           </Flex>
         ) : (
@@ -662,9 +662,14 @@ function StagedTab({ rights, onDecided }: { rights: SettingsRights; onDecided: (
                   </Badge>
                 </Td>
                 <Td>
-                  <Typography variant="pi">
-                    {entry.cause === 'mapping-rules' ? t('staged.cause.rules') : t('staged.cause.idp', { token: entry.tokenName ?? '—' })}
+                  <Typography variant="pi" tag="div">
+                    {entry.cause === 'mapping-rules' ? t('staged.cause.rules') : t('staged.cause.idp')}
                   </Typography>
+                  {entry.tokenName && (
+                    <Typography variant="pi" tag="div" textColor="neutral600">
+                      {t('staged.cause.token', { token: entry.tokenName })}
+                    </Typography>
+                  )}
                 </Td>
                 <Td>
                   <Typography variant="pi">{when(entry.createdAt)}</Typography>

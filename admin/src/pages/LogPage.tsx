@@ -12,7 +12,7 @@ import { PLUGIN_ID } from '../pluginId';
 import { apiErrorMessage } from '../utils/model';
 import { LoadState, Section, useLoad, useT, type MessageKey } from '../components/ui';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
-import { Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
+import { Chip, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
 
 const API = `/${PLUGIN_ID}`;
 
@@ -126,6 +126,7 @@ function ProvisioningLog(rights: SettingsRights) {
   }
 
   const when = (value: string) => formatDate(value, { dateStyle: 'medium', timeStyle: 'medium' });
+  const shortWhen = (value: string) => formatDate(value, { dateStyle: 'short', timeStyle: 'medium' });
   const total = events.data?.pagination.total ?? 0;
   const filtered = JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
 
@@ -219,10 +220,10 @@ function ProvisioningLog(rights: SettingsRights) {
         )}
         {events.data && events.data.results.length > 0 && (
           <Box style={{ overflowX: 'auto' }}>
-            <Table colCount={7} rowCount={events.data.results.length + 1} aria-label={t('log.entries.title')} data-testid="log-table">
+            <Table colCount={6} rowCount={events.data.results.length + 1} aria-label={t('log.entries.title')} data-testid="log-table">
               <Thead>
                 <Tr>
-                  {(['time', 'source', 'operation', 'subject', 'outcome', 'status'] as const).map((column) => (
+                  {(['time', 'source', 'operation', 'subject', 'outcome'] as const).map((column) => (
                     <Th key={column}>
                       <Typography variant="sigma">{t(`log.column.${column}`)}</Typography>
                     </Th>
@@ -236,18 +237,23 @@ function ProvisioningLog(rights: SettingsRights) {
                 {events.data.results.map((event) => (
                   <Tr key={event.id} data-testid={`log-row-${event.id}`}>
                     <Td>
-                      <Typography variant="pi" style={{ whiteSpace: 'nowrap' }}>{when(event.createdAt)}</Typography>
+                      <Typography variant="pi" style={{ whiteSpace: 'nowrap' }}>{shortWhen(event.createdAt)}</Typography>
                     </Td>
                     <Td>
                       <Typography variant="pi">{sourceOf(event, t)}</Typography>
                     </Td>
                     <Td>
-                      <Typography variant="pi" style={{ fontFamily: 'monospace' }}>
-                        {event.method} {event.operation}
+                      <Typography variant="pi" tag="div" style={{ fontFamily: 'monospace' }}>
+                        {event.operation}
+                      </Typography>
+                      <Typography variant="pi" textColor="neutral600" tag="div">
+                        {event.method}
                       </Typography>
                     </Td>
-                    <Td>
-                      <Typography variant="pi" fontWeight="semiBold">{event.resourceName ?? '—'}</Typography>
+                    <Td style={{ maxWidth: 280 }}>
+                      <Typography variant="pi" fontWeight="semiBold" tag="div" ellipsis>
+                        {event.resourceName ?? (event.outcome === 'failure' && event.detail ? event.detail : '—')}
+                      </Typography>
                       {event.resourceType && (
                         <Typography variant="pi" textColor="neutral600" tag="div">
                           {t(`log.type.${event.resourceType}` as MessageKey)}
@@ -255,10 +261,12 @@ function ProvisioningLog(rights: SettingsRights) {
                       )}
                     </Td>
                     <Td>
-                      <OutcomeBadge outcome={event.outcome} />
-                    </Td>
-                    <Td>
-                      <Typography variant="pi">{event.status}</Typography>
+                      <Flex gap={2} alignItems="center">
+                        <OutcomeBadge outcome={event.outcome} />
+                        <Typography variant="pi" textColor="neutral600">
+                          {event.status}
+                        </Typography>
+                      </Flex>
                     </Td>
                     <Td>
                       <IconButton label={t('log.details', { operation: event.operation, name: event.resourceName ?? event.operation })} variant="ghost" onClick={() => setOpen(event)}>
@@ -292,7 +300,7 @@ function ProvisioningLog(rights: SettingsRights) {
 
 const sourceOf = (event: LogEvent, t: ReturnType<typeof useT>) =>
   event.tokenName
-    ? t('log.source.token', { name: event.tokenName })
+    ? event.tokenName
     : event.resourceType === 'SsoSignIn'
       ? t('log.source.connection', { id: event.resourceId ?? '?' })
       : event.method === 'ADMIN'
@@ -342,7 +350,7 @@ export function EventDetail({ event, onClose, when }: { event: LogEvent; onClose
                 <Flex gap={2} wrap="wrap" tag="ul" aria-label={t('log.detail.changed')} data-testid="log-changed" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
                   {event.changed.map((name) => (
                     <li key={name}>
-                      <Badge>{name}</Badge>
+                      <Chip>{name}</Chip>
                     </li>
                   ))}
                 </Flex>

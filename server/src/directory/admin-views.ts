@@ -126,6 +126,14 @@ export function createAdminViews(strapi: Strapi) {
         orderBy: { id: 'desc' },
       }) as Promise<{ id: number; kind: string; cause: string | null; tokenName: string | null; createdAt: string }[]>,
 
+    /** Which of these people have a deactivation or deletion waiting for approval. */
+    async withStagedDeprovisions(identityIds: number[]): Promise<Set<number>> {
+      const rows = (await findInChunks(identityIds, 500, (chunk) =>
+        strapi.db.query(UID.deprovision).findMany({ where: { identityId: { $in: chunk }, status: 'staged' }, select: ['identityId'] }) as Promise<{ identityId: number }[]>
+      )) as { identityId: number }[];
+      return new Set(rows.map((row) => row.identityId));
+    },
+
     findGroup: (id: number) => groups().findOne({ where: { id }, select: GROUP_LIST_FIELDS }) as Promise<GroupListRow | null>,
 
     /** Members per group, one count each on the (group_id, identity_id) index. */

@@ -43,7 +43,11 @@ export default ({ strapi }: { strapi: Strapi }) => {
   /** The page rows of identities: their admin user with roles, SSO sign-ins, mapping result and status. */
   async function describe(rows: IdentityListRow[], names: Map<number, string>) {
     const adminUserIds = rows.flatMap((row) => (row.adminUserId ? [row.adminUserId] : []));
-    const [adminUsers, signIns] = await Promise.all([context().adminUsers.findManyByIds(adminUserIds), views().ssoSignIns(adminUserIds)]);
+    const [adminUsers, signIns, held] = await Promise.all([
+      context().adminUsers.findManyByIds(adminUserIds),
+      views().ssoSignIns(adminUserIds),
+      views().withStagedDeprovisions(rows.map((row) => row.id)),
+    ]);
     const byId = new Map(adminUsers.map((user) => [user.id, user]));
     return rows.map((row) => {
       const adminUser = row.adminUserId ? byId.get(row.adminUserId) : undefined;
@@ -59,7 +63,8 @@ export default ({ strapi }: { strapi: Strapi }) => {
         email: primaryEmail(row.data ?? {}) ?? row.emailLower,
         externalId: row.externalId,
         active: row.active,
-        status: !row.active ? 'inactive' : row.mapping?.held ? 'held' : row.mapping && !row.mapping.active ? 'no-access' : 'active',
+        // Held: a deactivation or deletion (asked by the IdP or caused by the rules) waits for an admin.
+        status: !row.active ? 'inactive' : row.mapping?.held || held.has(row.id) ? 'held' : row.mapping && !row.mapping.active ? 'no-access' : 'active',
         lastSync: row.updatedAt,
         createdAt: row.createdAt,
         mapping: row.mapping,
