@@ -83,7 +83,10 @@ describe('Identities page lists are indexed queries', () => {
       expect(body.pagination.total).toBe(20);
       expect(body.results.every((group: { memberCount: number }) => group.memberCount === 5)).toBe(true);
     });
-    await expectIndexed('/groups?search=team%201', ['display_name_lower'], (body) => expect(body.results).toHaveLength(11));
+    // Selective, as searches are at scale (a prefix matching half the table is better walked, and PostgreSQL does).
+    await expectIndexed('/groups?search=team%207', ['display_name_lower'], (body) =>
+      expect(body.results.map((group: { displayName: string }) => group.displayName)).toEqual(['Team 7'])
+    );
   });
 
   test("a group's members, paged", () =>
