@@ -614,7 +614,7 @@ function MembersModal({ group, onClose }: { group: GroupRow; onClose: () => void
 
 function StagedTab({ rights, onDecided }: { rights: SettingsRights; onDecided: () => void }) {
   const t = useT();
-  const when = useWhen();
+  const { formatDate, formatTime } = useIntl();
   const { get, post } = useFetchClient();
   const notifiedCall = useNotifiedCall();
   const [page, setPage] = React.useState(1);
@@ -640,10 +640,10 @@ function StagedTab({ rights, onDecided }: { rights: SettingsRights; onDecided: (
       <LoadState loading={staged.loading} error={staged.error} what={t('staged.what')} onRetry={staged.reload} />
       {staged.data && staged.data.results.length === 0 && <Empty text={t('staged.empty')} />}
       {staged.data && staged.data.results.length > 0 && (
-        <Table colCount={5} rowCount={staged.data.results.length + 1} aria-label={t('staged.title')} data-testid="staged-table">
+        <Table colCount={4} rowCount={staged.data.results.length + 1} aria-label={t('staged.title')} data-testid="staged-table">
           <Thead>
             <Tr>
-              {(['person', 'kind', 'cause', 'since', 'actions'] as const).map((column) => (
+              {(['person', 'cause', 'since', 'actions'] as const).map((column) => (
                 <Th key={column}>
                   <Typography variant="sigma">{t(`staged.column.${column}`)}</Typography>
                 </Th>
@@ -654,12 +654,12 @@ function StagedTab({ rights, onDecided }: { rights: SettingsRights; onDecided: (
             {staged.data.results.map((entry) => (
               <Tr key={entry.id} data-testid={`staged-row-${entry.userName}`}>
                 <Td>
-                  <Typography fontWeight="semiBold">{entry.userName ?? `#${entry.identityId}`}</Typography>
-                </Td>
-                <Td>
-                  <Badge backgroundColor="warning100" textColor="warning700">
-                    {t(`staged.kind.${entry.kind}` as MessageKey)}
-                  </Badge>
+                  <Flex direction="column" alignItems="flex-start" gap={1}>
+                    <Typography fontWeight="semiBold">{entry.userName ?? `#${entry.identityId}`}</Typography>
+                    <Badge backgroundColor="warning100" textColor="warning700">
+                      {t(`staged.kind.${entry.kind}` as MessageKey)}
+                    </Badge>
+                  </Flex>
                 </Td>
                 <Td>
                   <Typography variant="pi" tag="div">
@@ -672,7 +672,12 @@ function StagedTab({ rights, onDecided }: { rights: SettingsRights; onDecided: (
                   )}
                 </Td>
                 <Td>
-                  <Typography variant="pi">{when(entry.createdAt)}</Typography>
+                  <Typography variant="pi" tag="div" style={{ whiteSpace: 'nowrap' }}>
+                    {formatDate(entry.createdAt, { dateStyle: 'medium' })}
+                  </Typography>
+                  <Typography variant="pi" tag="div" textColor="neutral600">
+                    {formatTime(entry.createdAt, { timeStyle: 'short' })}
+                  </Typography>
                 </Td>
                 <Td>
                   <Flex gap={2}>

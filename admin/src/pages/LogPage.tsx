@@ -79,7 +79,7 @@ function ProvisioningLog(rights: SettingsRights) {
   const t = useT();
   const { get } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { formatDate } = useIntl();
+  const { formatDate, formatTime } = useIntl();
   const [filters, setFilters] = React.useState<Filters>(NO_FILTERS);
   const [page, setPage] = React.useState(1);
   const [pageSize, setPageSize] = React.useState(25);
@@ -126,7 +126,6 @@ function ProvisioningLog(rights: SettingsRights) {
   }
 
   const when = (value: string) => formatDate(value, { dateStyle: 'medium', timeStyle: 'medium' });
-  const shortWhen = (value: string) => formatDate(value, { dateStyle: 'short', timeStyle: 'medium' });
   const total = events.data?.pagination.total ?? 0;
   const filtered = JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
 
@@ -237,7 +236,12 @@ function ProvisioningLog(rights: SettingsRights) {
                 {events.data.results.map((event) => (
                   <Tr key={event.id} data-testid={`log-row-${event.id}`}>
                     <Td>
-                      <Typography variant="pi" style={{ whiteSpace: 'nowrap' }}>{shortWhen(event.createdAt)}</Typography>
+                      <Typography variant="pi" tag="div" style={{ whiteSpace: 'nowrap' }}>
+                        {formatDate(event.createdAt, { dateStyle: 'medium' })}
+                      </Typography>
+                      <Typography variant="pi" tag="div" textColor="neutral600" style={{ whiteSpace: 'nowrap' }}>
+                        {formatTime(event.createdAt, { timeStyle: 'medium' })}
+                      </Typography>
                     </Td>
                     <Td>
                       <Typography variant="pi">{sourceOf(event, t)}</Typography>
@@ -250,7 +254,7 @@ function ProvisioningLog(rights: SettingsRights) {
                         {event.method}
                       </Typography>
                     </Td>
-                    <Td style={{ maxWidth: 280 }}>
+                    <Td style={{ maxWidth: 240 }}>
                       <Typography variant="pi" fontWeight="semiBold" tag="div" ellipsis>
                         {event.resourceName ?? (event.outcome === 'failure' && event.detail ? event.detail : '—')}
                       </Typography>
@@ -261,10 +265,10 @@ function ProvisioningLog(rights: SettingsRights) {
                       )}
                     </Td>
                     <Td>
-                      <Flex gap={2} alignItems="center">
+                      <Flex direction="column" alignItems="flex-start" gap={1}>
                         <OutcomeBadge outcome={event.outcome} />
                         <Typography variant="pi" textColor="neutral600">
-                          {event.status}
+                          {t('log.statusCode', { status: event.status })}
                         </Typography>
                       </Flex>
                     </Td>
