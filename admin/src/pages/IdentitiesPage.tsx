@@ -12,7 +12,7 @@ import { useFetchClient } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import { ConfirmAction, LoadState, Notice, Section, useLoad, useNotifiedCall, useT, type MessageKey, type Translate } from '../components/ui';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
-import { Chip, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
+import { Chip, DateTimeCell, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
 import { OutcomeBadge, type LogEvent } from './LogPage';
 
 const API = `/${PLUGIN_ID}`;
@@ -133,7 +133,6 @@ const roleNames = (row: IdentityRow) => row.adminUser?.roles.map((role) => role.
 
 function UsersTab({ rights }: { rights: SettingsRights }) {
   const t = useT();
-  const when = useWhen();
   const { get } = useFetchClient();
   const [search, setSearch] = React.useState('');
   const [directoryId, setDirectoryId] = React.useState('');
@@ -239,7 +238,7 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
                       </Flex>
                     </Td>
                     <Td>
-                      <Typography variant="pi" style={{ whiteSpace: 'nowrap' }}>{when(row.lastSync)}</Typography>
+                      <DateTimeCell value={row.lastSync} />
                     </Td>
                     <Td>
                       {identityId !== null ? (
@@ -502,7 +501,6 @@ function IdentityModal({ id, canUpdate, onClose, onChanged }: { id: number; canU
 
 function GroupsTab() {
   const t = useT();
-  const when = useWhen();
   const { get } = useFetchClient();
   const [search, setSearch] = React.useState('');
   const [page, setPage] = React.useState(1);
@@ -551,7 +549,7 @@ function GroupsTab() {
                   <Typography variant="pi">{group.memberCount}</Typography>
                 </Td>
                 <Td>
-                  <Typography variant="pi">{when(group.lastSync)}</Typography>
+                  <DateTimeCell value={group.lastSync} />
                 </Td>
                 <Td>
                   <Button variant="secondary" size="S" onClick={() => setOpen(group)} aria-label={t('identities.groups.membersLabel', { name: group.displayName })}>
@@ -614,7 +612,6 @@ function MembersModal({ group, onClose }: { group: GroupRow; onClose: () => void
 
 function StagedTab({ rights, onDecided }: { rights: SettingsRights; onDecided: () => void }) {
   const t = useT();
-  const { formatDate, formatTime } = useIntl();
   const { get, post } = useFetchClient();
   const notifiedCall = useNotifiedCall();
   const [page, setPage] = React.useState(1);
@@ -672,12 +669,7 @@ function StagedTab({ rights, onDecided }: { rights: SettingsRights; onDecided: (
                   )}
                 </Td>
                 <Td>
-                  <Typography variant="pi" tag="div" style={{ whiteSpace: 'nowrap' }}>
-                    {formatDate(entry.createdAt, { dateStyle: 'medium' })}
-                  </Typography>
-                  <Typography variant="pi" tag="div" textColor="neutral600">
-                    {formatTime(entry.createdAt, { timeStyle: 'short' })}
-                  </Typography>
+                  <DateTimeCell value={entry.createdAt} />
                 </Td>
                 <Td>
                   <Flex gap={2}>

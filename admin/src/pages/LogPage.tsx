@@ -12,7 +12,7 @@ import { PLUGIN_ID } from '../pluginId';
 import { apiErrorMessage } from '../utils/model';
 import { LoadState, Section, useLoad, useT, type MessageKey } from '../components/ui';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
-import { Chip, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
+import { Chip, DateTimeCell, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
 
 const API = `/${PLUGIN_ID}`;
 
@@ -79,7 +79,7 @@ function ProvisioningLog(rights: SettingsRights) {
   const t = useT();
   const { get } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { formatDate, formatTime } = useIntl();
+  const { formatDate } = useIntl();
   const [filters, setFilters] = React.useState<Filters>(NO_FILTERS);
   const [page, setPage] = React.useState(1);
   const [pageSize, setPageSize] = React.useState(25);
@@ -219,10 +219,10 @@ function ProvisioningLog(rights: SettingsRights) {
         )}
         {events.data && events.data.results.length > 0 && (
           <Box style={{ overflowX: 'auto' }}>
-            <Table colCount={6} rowCount={events.data.results.length + 1} aria-label={t('log.entries.title')} data-testid="log-table">
+            <Table colCount={5} rowCount={events.data.results.length + 1} aria-label={t('log.entries.title')} data-testid="log-table">
               <Thead>
                 <Tr>
-                  {(['time', 'source', 'operation', 'subject', 'outcome'] as const).map((column) => (
+                  {(['time', 'operationSource', 'subject', 'outcome'] as const).map((column) => (
                     <Th key={column}>
                       <Typography variant="sigma">{t(`log.column.${column}`)}</Typography>
                     </Th>
@@ -236,22 +236,14 @@ function ProvisioningLog(rights: SettingsRights) {
                 {events.data.results.map((event) => (
                   <Tr key={event.id} data-testid={`log-row-${event.id}`}>
                     <Td>
-                      <Typography variant="pi" tag="div" style={{ whiteSpace: 'nowrap' }}>
-                        {formatDate(event.createdAt, { dateStyle: 'medium' })}
-                      </Typography>
-                      <Typography variant="pi" tag="div" textColor="neutral600" style={{ whiteSpace: 'nowrap' }}>
-                        {formatTime(event.createdAt, { timeStyle: 'medium' })}
-                      </Typography>
-                    </Td>
-                    <Td>
-                      <Typography variant="pi">{sourceOf(event, t)}</Typography>
+                      <DateTimeCell value={event.createdAt} seconds />
                     </Td>
                     <Td>
                       <Typography variant="pi" tag="div" style={{ fontFamily: 'monospace' }}>
                         {event.operation}
                       </Typography>
                       <Typography variant="pi" textColor="neutral600" tag="div">
-                        {event.method}
+                        {event.method} · {sourceOf(event, t)}
                       </Typography>
                     </Td>
                     <Td style={{ maxWidth: 240 }}>
