@@ -246,7 +246,7 @@ function ProvisioningLog(rights: SettingsRights) {
                         {event.method} · {sourceOf(event, t)}
                       </Typography>
                     </Td>
-                    <Td style={{ maxWidth: 240 }}>
+                    <Td style={{ maxWidth: 200 }}>
                       <Typography variant="pi" fontWeight="semiBold" tag="div" ellipsis>
                         {event.resourceName ?? (event.outcome === 'failure' && event.detail ? event.detail : '—')}
                       </Typography>
