@@ -17,6 +17,7 @@ import { startRecipientSink, type RecipientSink } from './helpers/smtp';
 
 const OWNER = { email: 'owner@example.com', password: 'Owner-Passw0rd!' };
 const EDITOR = { email: 'editor@example.com', password: 'Editor-Passw0rd!' };
+const AUDITOR = { email: 'auditor@example.com', password: 'Auditor-Passw0rd!' };
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const FOLDERS = 'urn:ietf:params:scim:schemas:extension:2.0:CustomExtensionName:folders';
 
@@ -66,6 +67,12 @@ beforeAll(async () => {
   const editorRole = await app.strapi.db.query('admin::role').findOne({ where: { code: 'strapi-editor' } });
   await app.strapi.service('admin::user').create({
     email: EDITOR.email, password: EDITOR.password, firstname: 'Eddie', lastname: 'Editor', isActive: true, registrationToken: null, roles: [editorRole.id],
+  });
+  // Read permission of the plugin only: may look at both pages, may not act.
+  const auditorRole = await app.strapi.service('admin::role').create({ name: 'Auditor', description: 'Reads the provisioning log' });
+  await app.strapi.service('admin::role').addPermissions(auditorRole.id, [{ action: 'plugin::identity-bridge.read', subject: null }]);
+  await app.strapi.service('admin::user').create({
+    email: AUDITOR.email, password: AUDITOR.password, firstname: 'Audrey', lastname: 'Auditor', isActive: true, registrationToken: null, roles: [auditorRole.id],
   });
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
@@ -281,6 +288,29 @@ describe('Identities', () => {
     await page.getByText('Nothing waits for approval.').waitFor();
     expect((await adminUserByEmail(app, 'dan@example.com')).isActive).toBe(true);
     await shot(page, 'identities-staged-done');
+  });
+});
+
+describe('an auditor (read permission only)', () => {
+  test('reads both pages, is told so, and finds the actions disabled', async () => {
+    const auditorContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const auditorPage = await auditorContext.newPage();
+    try {
+      await signInWithPassword(auditorPage, app.origin, AUDITOR.email, AUDITOR.password);
+      await auditorPage.goto(`${app.origin}/admin/settings/identity-bridge/log`);
+      await auditorPage.getByTestId('log-table').waitFor({ timeout: 60_000 });
+      await auditorPage.getByText('You can view this page', { exact: false }).waitFor();
+      await auditorPage.goto(`${app.origin}/admin/settings/identity-bridge/identities`);
+      await auditorPage.getByRole('button', { name: 'Open ann@example.com' }).click();
+      const dialog = auditorPage.getByRole('dialog');
+      await dialog.getByTestId('identity-detail').waitFor();
+      expect(await dialog.getByRole('button', { name: 'Re-apply mapping' }).isDisabled()).toBe(true);
+      expect(await dialog.getByRole('button', { name: 'Re-send invitation' }).isDisabled()).toBe(true);
+      await dialog.getByText('These actions need the', { exact: false }).waitFor();
+      await shot(auditorPage, 'auditor-identity-read-only');
+    } finally {
+      await auditorContext.close();
+    }
   });
 });
 
