@@ -246,6 +246,7 @@ describe('Identities', () => {
     await page.getByText('Mapping re-applied to ann@example.com').first().waitFor();
     expect((await adminUserByEmail(app, 'ann@example.com')).roles.map((role: { code: string }) => role.code)).toEqual(['strapi-editor']);
     await dialog.getByTestId('identity-events').getByText('ADMIN reapply-mapping').waitFor();
+    await dialog.getByTestId('identity-events').getByText('changed: adminRoles').waitFor();
 
     await dialog.getByRole('button', { name: 'Re-send invitation' }).click();
     await page.getByText('Invitation sent to ann@example.com').first().waitFor();

@@ -122,7 +122,7 @@ describe('admin API: identities and groups', () => {
 
     const first = await admin('POST', `/identities/${ann.id}/reapply`);
     expect(first.status).toBe(200);
-    expect(first.body.data).toMatchObject({ ok: true, held: false, mapping: { roles: ['strapi-editor'] } });
+    expect(first.body.data).toMatchObject({ ok: true, held: false, changed: ['adminRoles'], mapping: { roles: ['strapi-editor'] } });
     expect((await adminUserByEmail(app, 'ann@example.com')).roles.map((role: { code: string }) => role.code)).toEqual(['strapi-editor']);
 
     const second = await admin('POST', `/identities/${ann.id}/reapply`);
@@ -132,7 +132,8 @@ describe('admin API: identities and groups', () => {
 
     const log = await admin('GET', `/events?operation=reapply-mapping&resourceId=${scimIds['ann@example.com']}`);
     expect(log.body.results).toHaveLength(2);
-    expect(log.body.results[0]).toMatchObject({ method: 'ADMIN', outcome: 'success', resourceName: 'ann@example.com', detail: expect.stringContaining('owner@example.com') });
+    expect(log.body.results[0]).toMatchObject({ method: 'ADMIN', outcome: 'success', resourceName: 'ann@example.com', changed: [], detail: expect.stringContaining('owner@example.com') });
+    expect(log.body.results[1]).toMatchObject({ changed: ['adminRoles'] });
     expect((await admin('POST', '/identities/999999/reapply')).status).toBe(404);
   });
 

@@ -3,7 +3,7 @@
  * user, roles, folders and metadata from the last mapping applied), one person's detail, and "re-apply the
  * mapping now" through the reconciler every other path uses.
  */
-import type { Strapi } from '../strapi/types';
+import type { AdminUser, Strapi } from '../strapi/types';
 import { pluginContext } from '../plugin-context';
 import { inTransaction, type IdentityRecord, type MappingSnapshot } from '../directory';
 import { createAdminViews, type IdentityListRow } from '../directory/admin-views';
@@ -29,6 +29,16 @@ export function changedParts(before: MappingSnapshot | null, after: MappingSnaps
   if (!same(sorted(before?.folders), sorted(after.folders))) changed.push('folders');
   if (!same(before?.metadata ?? {}, after.metadata)) changed.push('metadata');
   if ((before?.active ?? true) !== after.active || Boolean(before?.held) !== Boolean(after.held)) changed.push('active');
+  return changed;
+}
+
+/** Which parts of the admin user a re-apply changed: `adminRoles`, `adminActive` (names only). */
+export function adminUserChanges(before: Pick<AdminUser, 'isActive' | 'roles'> | null, after: Pick<AdminUser, 'isActive' | 'roles'> | null): string[] {
+  if (!after) return [];
+  const codes = (user: Pick<AdminUser, 'roles'> | null) => (user?.roles ?? []).map((role) => role.code).sort().join('\n');
+  const changed: string[] = [];
+  if (!before || codes(before) !== codes(after)) changed.push('adminRoles');
+  if (!before || before.isActive !== after.isActive) changed.push('adminActive');
   return changed;
 }
 
@@ -139,7 +149,7 @@ export default ({ strapi }: { strapi: Strapi }) => {
      * would deactivate the last Super Admin) is logged as a failure and returned.
      */
     async reapplyMapping(id: number, by: string) {
-      const { store, rules, reconciler } = context();
+      const { store, rules, reconciler, adminUsers } = context();
       const identity = await store.identities.findById(id);
       if (!identity) return null;
       const entry = (outcome: 'success' | 'failure' | 'staged', status: number, changed: string[] | null, detail: string) =>
@@ -152,11 +162,14 @@ export default ({ strapi }: { strapi: Strapi }) => {
         const mapping = await rules.current();
         const result = await inTransaction(strapi, async () => {
           const current = (await store.identities.findById(id)) as IdentityRecord;
+          const userBefore = current.adminUserId ? await adminUsers.findById(current.adminUserId) : null;
           const applied = await reconciler.reconcile(current, mapping);
           const after = (await store.identities.findById(id)) as IdentityRecord;
-          return { ...applied, before: current.mapping, after: after.mapping as MappingSnapshot };
+          const userAfter = await adminUsers.findById(applied.adminUserId);
+          return { ...applied, before: current.mapping, after: after.mapping as MappingSnapshot, userBefore, userAfter };
         });
-        const changed = changedParts(result.before, result.after);
+        // What the rules give (snapshot) and what the admin user had, e.g. roles someone changed by hand.
+        const changed = [...changedParts(result.before, result.after), ...adminUserChanges(result.userBefore, result.userAfter)];
         await entry(result.held ? 'staged' : 'success', 200, changed, `re-applied by ${by} with rules version ${mapping.version}`);
         return { ok: true as const, identityId: id, changed, held: result.held, mapping: result.after };
       } catch (error) {
