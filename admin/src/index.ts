@@ -46,6 +46,20 @@ export default {
         permissions: PERMISSIONS.read,
         Component: () => import('./pages/MappingsPage'),
       },
+      {
+        id: `${PLUGIN_ID}-log`,
+        to: `${PLUGIN_ID}/log`,
+        intlLabel: { id: `${PLUGIN_ID}.settings.log`, defaultMessage: 'Provisioning log' },
+        permissions: PERMISSIONS.read,
+        Component: () => import('./pages/LogPage'),
+      },
+      {
+        id: `${PLUGIN_ID}-identities`,
+        to: `${PLUGIN_ID}/identities`,
+        intlLabel: { id: `${PLUGIN_ID}.settings.identities`, defaultMessage: 'Identities' },
+        permissions: PERMISSIONS.read,
+        Component: () => import('./pages/IdentitiesPage'),
+      },
     ]);
   },
 

@@ -327,6 +327,8 @@ describe('Connections (SSO)', () => {
     const saved = await app.strapi.plugin('identity-bridge').service('sso').getLoginPolicy();
     expect(saved.ssoOnlyRoles).toEqual(['strapi-editor']);
     // Back to none: the Editor signs in with a password below.
+    // The first save's notice may still be showing: wait for the first one to go before saving again.
+    await page.getByText('Login method policy saved').first().waitFor({ state: 'detached', timeout: 30_000 }).catch(() => undefined);
     await policy.getByLabel('SSO-only roles').fill('');
     await policy.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Login method policy saved').first().waitFor();

@@ -6,6 +6,7 @@
  */
 import { bootApp, type TestApp } from './helpers/app';
 import { scimClient, type ScimClient } from './helpers/http';
+import { captureQueries as captureQueriesOf, explain as explainOf, seeksOn, tableScan, type CapturedQuery } from './helpers/query-plans';
 
 let app: TestApp;
 let scim: ScimClient;
@@ -43,46 +44,9 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-interface CapturedQuery {
-  sql: string;
-  bindings: unknown[];
-}
-
-async function captureQueries(action: () => Promise<unknown>): Promise<CapturedQuery[]> {
-  const captured: CapturedQuery[] = [];
-  const listener = (query: { sql: string; bindings?: unknown[] }) => {
-    if (/ib_(identities|identity_values|groups|memberships)/.test(query.sql) && /^\s*select/i.test(query.sql)) {
-      captured.push({ sql: query.sql, bindings: query.bindings ?? [] });
-    }
-  };
-  app.strapi.db.connection.on('query', listener);
-  try {
-    await action();
-  } finally {
-    app.strapi.db.connection.off('query', listener);
-  }
-  return captured;
-}
-
-async function explain(query: CapturedQuery): Promise<string> {
-  const knex = app.strapi.db.connection;
-  if (isPostgres) {
-    return knex.transaction(async (trx: any) => {
-      await trx.raw('SET LOCAL enable_seqscan = off');
-      // The query event shows PostgreSQL's $n placeholders; knex.raw takes `?`.
-      const result = await trx.raw(`EXPLAIN ${query.sql.replace(/\$\d+/g, '?')}`, query.bindings);
-      return result.rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
-    });
-  }
-  const rows = await knex.raw(`EXPLAIN QUERY PLAN ${query.sql}`, query.bindings);
-  return rows.map((row: { detail: string }) => row.detail).join('\n');
-}
-
-const TABLE_SCAN = isPostgres ? /Seq Scan on ib_/ : /^SCAN ib_/m;
-
-/** An index condition on `column`: the database seeks to the rows instead of filtering a walk over them. */
-const seeksOn = (column: string) =>
-  isPostgres ? new RegExp(`Index Cond: [^\\n]*\\b${column}\\b`) : new RegExp(`USING (COVERING )?INDEX \\w+ \\([^)]*\\b${column}\\b`);
+const captureQueries = (action: () => Promise<unknown>) => captureQueriesOf(app, action);
+const explain = (query: CapturedQuery) => explainOf(app, query);
+const TABLE_SCAN = tableScan();
 
 /** Each filter, and the columns the database must seek on to answer it. */
 const userFilters: [string, string[]][] = [

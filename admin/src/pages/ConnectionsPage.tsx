@@ -19,8 +19,7 @@ import {
   Typography,
 } from '@strapi/design-system';
 import { Download, ExternalLink, Pencil, Plus, Trash, Upload } from '@strapi/icons';
-import { Layouts, Page, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
-import { PERMISSIONS } from '../permissions';
+import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import {
   apiErrorMessage,
@@ -38,6 +37,7 @@ import {
   type ConnectionType,
   type ConnectionView,
 } from '../utils/model';
+import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
 import { ConfirmAction, CopyField, LoadState, Notice, Section, useLoad, useNotifiedCall, useT, type MessageKey } from '../components/ui';
 
 const API = `/${PLUGIN_ID}`;
@@ -49,21 +49,14 @@ interface LoginPolicy {
   readOnly: boolean;
 }
 
-const ConnectionsPage = () => (
-  <Page.Protect permissions={PERMISSIONS.read}>
-    <Connections />
-  </Page.Protect>
-);
+export default settingsPage(Connections);
 
-export default ConnectionsPage;
-
-function Connections() {
+function Connections(rights: SettingsRights) {
   const t = useT();
   const { get, post, del } = useFetchClient();
   const { toggleNotification } = useNotification();
   const notifiedCall = useNotifiedCall();
-  const { allowedActions, isLoading: rbacLoading } = useRBAC({ update: PERMISSIONS.update });
-  const canUpdate = Boolean(allowedActions.canUpdate);
+  const { canUpdate } = rights;
 
   const settings = useLoad(async () => (await get<{ data: { origin: string } }>(`${API}/settings`)).data.data, []);
   const connections = useLoad(async () => (await get<{ data: ConnectionView[] }>(`${API}/sso/connections`)).data.data, []);
@@ -88,11 +81,10 @@ function Connections() {
   }
 
   return (
-    <Page.Main>
-      <Page.Title>{t('connections.title')}</Page.Title>
-      <Layouts.Header
+    <SettingsLayout
         title={t('connections.title')}
         subtitle={t('connections.subtitle')}
+        rights={rights}
         primaryAction={
           canUpdate ? (
             <Flex gap={2}>
@@ -105,12 +97,7 @@ function Connections() {
             </Flex>
           ) : undefined
         }
-      />
-      <Layouts.Content>
-        <Flex direction="column" alignItems="stretch" gap={6}>
-          {!rbacLoading && !canUpdate && (
-            <Notice variant="info">{t('common.readOnlyRights')}</Notice>
-          )}
+    >
           <Section title={t('connections.listLabel')} id="ib-connections">
             <LoadState loading={connections.loading || settings.loading} error={connections.error ?? settings.error} what={t('connections.what')} onRetry={() => {
               connections.reload();
@@ -131,8 +118,6 @@ function Connections() {
               ))}
           </Section>
           <LoginPolicySection canUpdate={canUpdate} />
-        </Flex>
-      </Layouts.Content>
 
       {editing && (
         <ConnectionModal
@@ -156,7 +141,7 @@ function Connections() {
         confirmLabel={t('connections.delete')}
         onConfirm={() => deleting && void remove(deleting)}
       />
-    </Page.Main>
+    </SettingsLayout>
   );
 }
 

@@ -23,10 +23,10 @@ import {
   Typography,
 } from '@strapi/design-system';
 import { ArrowClockwise, Plus } from '@strapi/icons';
-import { Layouts, Page, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
-import { PERMISSIONS } from '../permissions';
+import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import en from '../translations/en.json';
+import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
 import { ConfirmAction, CopyField, LoadState, Notice, Section, useLoad, useNameDescriptionForm, useNotifiedCall, useT, type Translate } from '../components/ui';
 
 const API = `/${PLUGIN_ID}`;
@@ -57,19 +57,12 @@ interface Status {
   lastTokenUse: { tokenName: string; lastUsedAt: string } | null;
 }
 
-const ProvisioningPage = () => (
-  <Page.Protect permissions={PERMISSIONS.read}>
-    <Provisioning />
-  </Page.Protect>
-);
+export default settingsPage(Provisioning);
 
-export default ProvisioningPage;
-
-function Provisioning() {
+function Provisioning(rights: SettingsRights) {
   const t = useT();
   const { get } = useFetchClient();
-  const { allowedActions, isLoading: rbacLoading } = useRBAC({ update: PERMISSIONS.update });
-  const canUpdate = Boolean(allowedActions.canUpdate);
+  const { canUpdate } = rights;
 
   const settings = useLoad(async () => (await get<{ data: { scimBaseUrl: string } }>(`${API}/settings`)).data.data, []);
   const status = useLoad(async () => (await get<{ data: Status }>(`${API}/status?hours=${STATUS_HOURS}`)).data.data, []);
@@ -92,14 +85,7 @@ function Provisioning() {
   }
 
   return (
-    <Page.Main>
-      <Page.Title>{t('provisioning.title')}</Page.Title>
-      <Layouts.Header title={t('provisioning.title')} subtitle={t('provisioning.subtitle')} />
-      <Layouts.Content>
-        <Flex direction="column" alignItems="stretch" gap={6}>
-          {!rbacLoading && !canUpdate && (
-            <Notice variant="info">{t('common.readOnlyRights')}</Notice>
-          )}
+    <SettingsLayout title={t('provisioning.title')} subtitle={t('provisioning.subtitle')} rights={rights}>
 
           <Section title={t('provisioning.tenantUrl.title')} id="ib-tenant-url">
             <LoadState loading={settings.loading} error={settings.error} what={t('provisioning.tenantUrl.title')} onRetry={settings.reload} />
@@ -150,8 +136,6 @@ function Provisioning() {
             <Typography textColor="neutral600">{t('guides.intro')}</Typography>
             <Guides tenantUrl={tenantUrl} secret={t('guides.tokenPlaceholder')} />
           </Section>
-        </Flex>
-      </Layouts.Content>
 
       {addingDirectory && (
         <DirectoryModal
@@ -182,7 +166,7 @@ function Provisioning() {
         confirmLabel={t('provisioning.tokens.revoke')}
         onConfirm={() => revoking && void revoke(revoking)}
       />
-    </Page.Main>
+    </SettingsLayout>
   );
 }
 

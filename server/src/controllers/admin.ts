@@ -1,6 +1,7 @@
 /** Admin API controllers: validate input with zod, call the admin service, answer JSON. */
 import { z } from 'zod';
 import type { Context } from 'koa';
+import { Readable } from 'node:stream';
 import type { Strapi } from '../strapi/types';
 import { PLUGIN_ID } from '../config';
 import { invitationAnswer } from '../lifecycle';
@@ -12,8 +13,11 @@ const tokenInput = z
   .object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).nullish(), directoryId: z.number().int().positive() })
   .strict();
 const idParam = z.coerce.number().int().positive();
-const eventQuery = z.object({
+const eventFilters = z.object({
   directoryId: z.coerce.number().int().positive().optional(),
+  tokenId: z.coerce.number().int().positive().optional(),
+  connectionId: z.string().max(200).optional(),
+  search: z.string().trim().max(200).optional().transform((value) => value || undefined),
   outcome: z.enum(['success', 'failure', 'staged']).optional(),
   resourceType: z.enum(['User', 'Group']).optional(),
   // U+0000 refused: PostgreSQL cannot take it as a query parameter (a 500 otherwise).
@@ -21,6 +25,8 @@ const eventQuery = z.object({
   operation: z.string().max(50).regex(/^[^\u0000]*$/).optional(),
   since: z.coerce.date().optional(),
   until: z.coerce.date().optional(),
+});
+const eventQuery = eventFilters.extend({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(25),
 });
@@ -219,6 +225,20 @@ export default ({ strapi }: { strapi: Strapi }) => {
       const query = parse(eventQuery, ctx.query, ctx);
       if (!query) return;
       ctx.body = await service().queryEvents(query);
+    },
+
+    /** The log as a CSV download with the list's filters (streamed; capped — the headers say when it was cut). */
+    async exportEvents(ctx: Context) {
+      const query = parse(eventFilters, ctx.query, ctx);
+      if (!query) return;
+      const { total, limit, truncated, rows } = await service().exportEvents(query);
+      ctx.set('Content-Type', 'text/csv; charset=utf-8');
+      ctx.set('Content-Disposition', `attachment; filename="provisioning-log-${new Date().toISOString().slice(0, 10)}.csv"`);
+      ctx.set('X-Export-Total', String(total));
+      ctx.set('X-Export-Limit', String(limit));
+      ctx.set('X-Export-Truncated', String(truncated));
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = Readable.from(rows);
     },
   };
 };

@@ -1,5 +1,6 @@
 import admin from './admin';
 import sso from './sso';
+import identities from './identities';
 import mappingOptions from './mapping-options';
 
-export default { admin, sso, 'mapping-options': mappingOptions };
+export default { admin, sso, identities, 'mapping-options': mappingOptions };

@@ -25,6 +25,12 @@ export interface ProvisioningEvent {
 
 export interface EventQuery {
   directoryId?: number;
+  /** The SCIM token that made the request. */
+  tokenId?: number;
+  /** The SSO connection of a sign-in entry (its `resourceId`). */
+  connectionId?: string;
+  /** Part of the user or group name (`resourceName`), any case. */
+  search?: string;
   outcome?: 'success' | 'failure' | 'staged';
   resourceType?: string;
   resourceId?: string;
@@ -46,6 +52,12 @@ export function createEventRepository(strapi: Strapi) {
   const whereOf = (query: Omit<EventQuery, 'page' | 'pageSize'>) => {
     const where: Record<string, unknown>[] = [];
     if (query.directoryId !== undefined) where.push({ directoryId: query.directoryId });
+    if (query.tokenId !== undefined) where.push({ tokenId: query.tokenId });
+    if (query.connectionId) where.push({ resourceType: 'SsoSignIn' }, { resourceId: query.connectionId });
+    // The name, or the message of a refused request (which names no resource: "userName … already exists").
+    // A substring match cannot use an index; the list walks ib_events_created_idx newest first and stops at
+    // the page, so it stays cheap — narrow long logs with since/until for the total to be cheap too.
+    if (query.search) where.push({ $or: [{ resourceName: { $containsi: query.search } }, { detail: { $containsi: query.search } }] });
     if (query.outcome) where.push({ outcome: query.outcome });
     if (query.resourceType) where.push({ resourceType: query.resourceType });
     if (query.resourceId) where.push({ resourceId: query.resourceId });
@@ -75,6 +87,26 @@ export function createEventRepository(strapi: Strapi) {
       ]);
       return { results, pagination: { page: query.page, pageSize: query.pageSize, total } };
     },
+
+    /**
+     * The events a query matches, newest first, `size` at a time, at most `limit` in all: for exports, which
+     * must never hold the whole log in memory. Pages by id (keyset), so rows logged meanwhile are not repeated.
+     */
+    async *batches(query: Omit<EventQuery, 'page' | 'pageSize'>, size: number, limit: number): AsyncGenerator<Record<string, unknown>[]> {
+      const base = whereOf(query);
+      let before: number | undefined;
+      let left = limit;
+      while (left > 0) {
+        const where = before === undefined ? base : { $and: [base, { id: { $lt: before } }] };
+        const rows = (await events().findMany({ where, select: FIELDS, orderBy: { id: 'desc' }, limit: Math.min(size, left) })) as Record<string, unknown>[];
+        if (rows.length === 0) return;
+        yield rows;
+        left -= rows.length;
+        before = rows[rows.length - 1]!.id as number;
+      }
+    },
+
+    count: (query: Omit<EventQuery, 'page' | 'pageSize'>) => events().count({ where: whereOf(query) }) as Promise<number>,
 
     /** Deletes events older than the retention window; returns how many. */
     async prune(olderThan: Date): Promise<number> {

@@ -3,11 +3,19 @@ import type { Strapi } from '../strapi/types';
 import { pluginContext } from '../plugin-context';
 import { UID } from '../content-types';
 import type { EventQuery } from '../directory';
+import { csvLine } from '../export/csv';
 import { previewMapping } from '../sync/preview';
 import { MappingValidationError, validateMappingSettings, type MappingSettings } from '../sync/mapping-rules';
 
 const OUTCOMES = ['success', 'failure', 'staged'] as const;
 const LAST_EVENT_FIELDS = ['id', 'directoryId', 'tokenId', 'tokenName', 'method', 'resourceType', 'resourceName', 'operation', 'outcome', 'status', 'createdAt'];
+
+/** At most this many rows per CSV export (a clear cap instead of an unbounded download); narrow by time for more. */
+export const EVENT_EXPORT_LIMIT = 50_000;
+const EVENT_CSV_COLUMNS = [
+  'createdAt', 'directoryId', 'tokenName', 'method', 'operation', 'resourceType', 'resourceName', 'resourceId', 'outcome',
+  'status', 'scimType', 'changed', 'detail',
+] as const;
 
 /** The roles Strapi's admin creates on a new database (codes are stable across versions). */
 const STRAPI_BUILT_IN_ROLES = ['strapi-super-admin', 'strapi-editor', 'strapi-author'];
@@ -42,6 +50,26 @@ export default ({ strapi }: { strapi: Strapi }) => {
     revokeToken: (id: number) => context().store.tokens.revoke(id),
 
     queryEvents: (query: EventQuery) => context().store.events.query(query),
+
+    /**
+     * The provisioning log as CSV, newest first, with the list's filters: `rows` streams it 500 at a time, never
+     * more than EVENT_EXPORT_LIMIT rows (`total` says how many matched, so the caller can say it was cut).
+     */
+    async exportEvents(query: Omit<EventQuery, 'page' | 'pageSize'>) {
+      const { store } = context();
+      const total = await store.events.count(query);
+      async function* rows(): AsyncGenerator<string> {
+        yield csvLine(EVENT_CSV_COLUMNS);
+        for await (const batch of store.events.batches(query, 500, EVENT_EXPORT_LIMIT)) {
+          yield batch
+            .map((event) =>
+              csvLine(EVENT_CSV_COLUMNS.map((column) => (column === 'changed' && Array.isArray(event.changed) ? event.changed.join('; ') : event[column])))
+            )
+            .join('');
+        }
+      }
+      return { total, limit: EVENT_EXPORT_LIMIT, truncated: total > EVENT_EXPORT_LIMIT, rows: rows() };
+    },
 
     /**
      * SCIM activity since `hours` ago: logged requests (every write and every failure; successful reads are not

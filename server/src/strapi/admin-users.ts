@@ -135,8 +135,19 @@ export function createAdminUsersAdapter(strapi: Strapi) {
     }
   };
 
+  /** Several admin users with their roles (for lists in the admin pages); never the password or tokens. */
+  const findManyByIds = async (ids: number[]): Promise<AdminUser[]> =>
+    ids.length === 0
+      ? []
+      : ((await strapi.db.query(ADMIN_USER_UID).findMany({
+          where: { id: { $in: ids } },
+          select: ['id', 'email', 'firstname', 'lastname', 'isActive', 'blocked'],
+          populate: { roles: { select: ['id', 'name', 'code'] } },
+        })) as AdminUser[]);
+
   return {
     findById,
+    findManyByIds,
     findByEmail,
     findRole,
     countActiveSuperAdmins,

@@ -1,0 +1,382 @@
+/**
+ * Settings → Identity bridge → Provisioning log: every SCIM write and refused request, SSO sign-in and admin
+ * decision, newest first, one page at a time from the server; filters (outcome, type, operation, token, time,
+ * name search), a detail dialog with the changed attributes, and a CSV export with the same filters.
+ */
+import * as React from 'react';
+import { useIntl } from 'react-intl';
+import { Badge, Box, Button, Field, Flex, Grid, IconButton, Modal, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { ArrowClockwise, Download, Eye } from '@strapi/icons';
+import { useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { PLUGIN_ID } from '../pluginId';
+import { apiErrorMessage } from '../utils/model';
+import { LoadState, Section, useLoad, useT, type MessageKey } from '../components/ui';
+import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
+import { Chip, DateTimeCell, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
+
+const API = `/${PLUGIN_ID}`;
+
+export interface LogEvent {
+  id: number;
+  directoryId: number | null;
+  tokenId: number | null;
+  tokenName: string | null;
+  method: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  resourceName: string | null;
+  operation: string;
+  outcome: 'success' | 'failure' | 'staged';
+  status: number;
+  scimType: string | null;
+  changed: string[] | null;
+  detail: string | null;
+  createdAt: string;
+}
+
+const OPERATIONS = [
+  'createUser', 'replaceUser', 'patchUser', 'deleteUser', 'createGroup', 'replaceGroup', 'patchGroup', 'deleteGroup',
+  'reapply-mapping', 'remap', 'approve-deactivate', 'reject-deactivate', 'approve-delete', 'reject-delete',
+];
+const RESOURCE_TYPES = ['User', 'Group', 'SsoSignIn', 'AdminUser'];
+
+interface Filters {
+  outcome: string;
+  resourceType: string;
+  operation: string;
+  tokenId: string;
+  since: string;
+  until: string;
+  search: string;
+}
+const NO_FILTERS: Filters = { outcome: '', resourceType: '', operation: '', tokenId: '', since: '', until: '', search: '' };
+
+/** The filters as the API's query (datetime-local values are local times: sent as ISO instants). */
+const filterQuery = (filters: Filters) => ({
+  outcome: filters.outcome,
+  resourceType: filters.resourceType,
+  operation: filters.operation,
+  tokenId: filters.tokenId,
+  since: filters.since ? new Date(filters.since).toISOString() : '',
+  until: filters.until ? new Date(filters.until).toISOString() : '',
+  search: filters.search.trim(),
+});
+
+export function OutcomeBadge({ outcome }: { outcome: string }) {
+  const t = useT();
+  const colors =
+    outcome === 'success'
+      ? { backgroundColor: 'success100', textColor: 'success700' }
+      : outcome === 'failure'
+        ? { backgroundColor: 'danger100', textColor: 'danger700' }
+        : { backgroundColor: 'warning100', textColor: 'warning700' };
+  return <Badge {...colors}>{t(`log.outcome.${outcome}` as MessageKey)}</Badge>;
+}
+
+export default settingsPage(ProvisioningLog);
+
+function ProvisioningLog(rights: SettingsRights) {
+  const t = useT();
+  const { get } = useFetchClient();
+  const { toggleNotification } = useNotification();
+  const { formatDate } = useIntl();
+  const [filters, setFilters] = React.useState<Filters>(NO_FILTERS);
+  const [page, setPage] = React.useState(1);
+  const [pageSize, setPageSize] = React.useState(25);
+  const [open, setOpen] = React.useState<LogEvent | null>(null);
+  const [exporting, setExporting] = React.useState(false);
+  const search = useDebounced(filters.search);
+  const query = filterQuery({ ...filters, search });
+  const queryKey = JSON.stringify(query);
+
+  const tokens = useLoad(async () => (await get<{ data: Array<{ id: number; name: string; revokedAt: string | null }> }>(`${API}/tokens`)).data.data, []);
+  const events = useLoad(
+    async () => (await get<{ results: LogEvent[]; pagination: { total: number } }>(`${API}/events${queryString({ ...query, page, pageSize })}`)).data,
+    [queryKey, page, pageSize]
+  );
+
+  const setFilter = (key: keyof Filters) => (value: string) => {
+    setFilters((previous) => ({ ...previous, [key]: value }));
+    setPage(1);
+  };
+
+  async function exportCsv() {
+    setExporting(true);
+    try {
+      const reply = (await get(`${API}/events/export.csv${queryString(query)}`, { responseType: 'blob' })) as { data: Blob; headers?: Headers };
+      const url = URL.createObjectURL(reply.data);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `provisioning-log-${new Date().toISOString().slice(0, 10)}.csv`;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      const truncated = reply.headers?.get('X-Export-Truncated') === 'true';
+      toggleNotification(
+        truncated
+          ? { type: 'warning', message: t('log.export.truncated', { limit: reply.headers?.get('X-Export-Limit') ?? '', total: reply.headers?.get('X-Export-Total') ?? '' }) }
+          : { type: 'success', message: t('log.export.done') }
+      );
+    } catch (error) {
+      toggleNotification({ type: 'danger', message: apiErrorMessage(error) });
+    } finally {
+      setExporting(false);
+    }
+  }
+
+  const when = (value: string) => formatDate(value, { dateStyle: 'medium', timeStyle: 'medium' });
+  const total = events.data?.pagination.total ?? 0;
+  const filtered = JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
+
+  return (
+    <SettingsLayout
+      title={t('log.title')}
+      subtitle={t('log.subtitle')}
+      rights={rights}
+      primaryAction={
+        <Button startIcon={<Download />} variant="secondary" onClick={() => void exportCsv()} loading={exporting} disabled={exporting}>
+          {t('log.export')}
+        </Button>
+      }
+    >
+      <Section
+        title={t('log.filters.title')}
+        id="ib-log-filters"
+        actions={
+          filtered ? (
+            <Button variant="tertiary" size="S" onClick={() => { setFilters(NO_FILTERS); setPage(1); }}>
+              {t('log.filters.clear')}
+            </Button>
+          ) : undefined
+        }
+      >
+        <Grid.Root gap={4}>
+          <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+            <SearchFilter name="search" label={t('log.filters.search')} hint={t('log.filters.searchHint')} value={filters.search} onChange={setFilter('search')} />
+          </Grid.Item>
+          <Grid.Item col={2} s={6} direction="column" alignItems="stretch">
+            <SelectFilter
+              name="outcome"
+              label={t('log.filters.outcome')}
+              value={filters.outcome}
+              onChange={setFilter('outcome')}
+              options={['success', 'failure', 'staged'].map((value) => ({ value, label: t(`log.outcome.${value}` as MessageKey) }))}
+            />
+          </Grid.Item>
+          <Grid.Item col={2} s={6} direction="column" alignItems="stretch">
+            <SelectFilter
+              name="resourceType"
+              label={t('log.filters.resourceType')}
+              value={filters.resourceType}
+              onChange={setFilter('resourceType')}
+              options={RESOURCE_TYPES.map((value) => ({ value, label: t(`log.type.${value}` as MessageKey) }))}
+            />
+          </Grid.Item>
+          <Grid.Item col={2} s={6} direction="column" alignItems="stretch">
+            <SelectFilter name="operation" label={t('log.filters.operation')} value={filters.operation} onChange={setFilter('operation')} options={OPERATIONS.map((value) => ({ value, label: value }))} />
+          </Grid.Item>
+          <Grid.Item col={2} s={6} direction="column" alignItems="stretch">
+            <SelectFilter
+              name="tokenId"
+              label={t('log.filters.token')}
+              value={filters.tokenId}
+              onChange={setFilter('tokenId')}
+              options={(tokens.data ?? []).map((token) => ({ value: String(token.id), label: token.revokedAt ? t('log.tokenRevoked', { name: token.name }) : token.name }))}
+            />
+          </Grid.Item>
+          <Grid.Item col={3} s={6} direction="column" alignItems="stretch">
+            <Field.Root name="since" id="ib-filter-since">
+              <Field.Label>{t('log.filters.since')}</Field.Label>
+              <Field.Input type="datetime-local" size="S" value={filters.since} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setFilter('since')(event.target.value)} />
+            </Field.Root>
+          </Grid.Item>
+          <Grid.Item col={3} s={6} direction="column" alignItems="stretch">
+            <Field.Root name="until" id="ib-filter-until">
+              <Field.Label>{t('log.filters.until')}</Field.Label>
+              <Field.Input type="datetime-local" size="S" value={filters.until} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setFilter('until')(event.target.value)} />
+            </Field.Root>
+          </Grid.Item>
+        </Grid.Root>
+      </Section>
+
+      <Section
+        title={t('log.entries.title')}
+        id="ib-log-entries"
+        actions={
+          <Button variant="tertiary" startIcon={<ArrowClockwise />} onClick={events.reload}>
+            {t('common.refresh')}
+          </Button>
+        }
+      >
+        <LoadState loading={events.loading} error={events.error} what={t('log.entries.what')} onRetry={events.reload} />
+        {events.data && events.data.results.length === 0 && (
+          <Box padding={6} background="neutral100" hasRadius>
+            <Typography textColor="neutral600" tag="p" textAlign="center" data-testid="log-empty">
+              {filtered ? t('log.empty.filtered') : t('log.empty')}
+            </Typography>
+          </Box>
+        )}
+        {events.data && events.data.results.length > 0 && (
+          <Box style={{ overflowX: 'auto' }}>
+            <Table colCount={5} rowCount={events.data.results.length + 1} aria-label={t('log.entries.title')} data-testid="log-table">
+              <Thead>
+                <Tr>
+                  {(['time', 'operationSource', 'subject', 'outcome'] as const).map((column) => (
+                    <Th key={column}>
+                      <Typography variant="sigma">{t(`log.column.${column}`)}</Typography>
+                    </Th>
+                  ))}
+                  <Th>
+                    <Typography variant="sigma">{t('log.column.actions')}</Typography>
+                  </Th>
+                </Tr>
+              </Thead>
+              <Tbody>
+                {events.data.results.map((event) => (
+                  <Tr key={event.id} data-testid={`log-row-${event.id}`}>
+                    <Td>
+                      <DateTimeCell value={event.createdAt} seconds />
+                    </Td>
+                    <Td>
+                      <Typography variant="pi" tag="div" style={{ fontFamily: 'monospace' }}>
+                        {event.operation}
+                      </Typography>
+                      <Typography variant="pi" textColor="neutral600" tag="div">
+                        {event.method} · {sourceOf(event, t)}
+                      </Typography>
+                    </Td>
+                    <Td style={{ maxWidth: 200 }}>
+                      <Typography variant="pi" fontWeight="semiBold" tag="div" ellipsis>
+                        {event.resourceName ?? (event.outcome === 'failure' && event.detail ? event.detail : '—')}
+                      </Typography>
+                      {event.resourceType && (
+                        <Typography variant="pi" textColor="neutral600" tag="div">
+                          {t(`log.type.${event.resourceType}` as MessageKey)}
+                        </Typography>
+                      )}
+                    </Td>
+                    <Td>
+                      <Flex direction="column" alignItems="flex-start" gap={1}>
+                        <OutcomeBadge outcome={event.outcome} />
+                        <Typography variant="pi" textColor="neutral600">
+                          {t('log.statusCode', { status: event.status })}
+                        </Typography>
+                      </Flex>
+                    </Td>
+                    <Td>
+                      <IconButton label={t('log.details', { operation: event.operation, name: event.resourceName ?? event.operation })} variant="ghost" onClick={() => setOpen(event)}>
+                        <Eye />
+                      </IconButton>
+                    </Td>
+                  </Tr>
+                ))}
+              </Tbody>
+            </Table>
+          </Box>
+        )}
+        {events.data && total > 0 && (
+          <Pager
+            label={t('log.pager')}
+            page={page}
+            pageSize={pageSize}
+            total={total}
+            onPage={setPage}
+            onPageSize={(size) => {
+              setPageSize(size);
+              setPage(1);
+            }}
+          />
+        )}
+      </Section>
+      {open && <EventDetail event={open} onClose={() => setOpen(null)} when={when} />}
+    </SettingsLayout>
+  );
+}
+
+const sourceOf = (event: LogEvent, t: ReturnType<typeof useT>) =>
+  event.tokenName
+    ? event.tokenName
+    : event.resourceType === 'SsoSignIn'
+      ? t('log.source.connection', { id: event.resourceId ?? '?' })
+      : event.method === 'ADMIN'
+        ? t('log.source.admin')
+        : event.method === 'REMAP'
+          ? t('log.source.remap')
+          : '—';
+
+/** The whole entry: when, who, what, outcome, which attributes changed (names only), and the message. */
+export function EventDetail({ event, onClose, when }: { event: LogEvent; onClose: () => void; when: (value: string) => string }) {
+  const t = useT();
+  const rows: Array<[MessageKey, React.ReactNode]> = [
+    ['log.column.time', when(event.createdAt)],
+    ['log.column.source', sourceOf(event, t)],
+    ['log.column.operation', `${event.method} ${event.operation}`],
+    ['log.column.subject', event.resourceName ?? '—'],
+    ['log.detail.resourceType', event.resourceType ?? '—'],
+    ['log.detail.resourceId', event.resourceId ?? '—'],
+    ['log.column.outcome', <OutcomeBadge key="outcome" outcome={event.outcome} />],
+    ['log.column.status', event.scimType ? `${event.status} (${event.scimType})` : String(event.status)],
+  ];
+  return (
+    <Modal.Root open onOpenChange={(open: boolean) => !open && onClose()}>
+      <Modal.Content>
+        <Modal.Header>
+          <Modal.Title>{t('log.detail.title')}</Modal.Title>
+        </Modal.Header>
+        <Modal.Body>
+          <Flex direction="column" alignItems="stretch" gap={5} data-testid="log-detail">
+            <Box tag="dl" style={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 16, rowGap: 8, margin: 0 }}>
+              {rows.map(([key, value]) => (
+                <React.Fragment key={key}>
+                  <Typography tag="dt" variant="omega" fontWeight="bold">
+                    {t(key)}
+                  </Typography>
+                  <Typography tag="dd" variant="omega" style={{ margin: 0, wordBreak: 'break-word' }}>
+                    {value}
+                  </Typography>
+                </React.Fragment>
+              ))}
+            </Box>
+            <Flex direction="column" alignItems="stretch" gap={2}>
+              <Typography variant="delta" tag="h3">
+                {t('log.detail.changed')}
+              </Typography>
+              {event.changed && event.changed.length > 0 ? (
+                <Flex gap={2} wrap="wrap" tag="ul" aria-label={t('log.detail.changed')} data-testid="log-changed" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+                  {event.changed.map((name) => (
+                    <li key={name}>
+                      <Chip>{name}</Chip>
+                    </li>
+                  ))}
+                </Flex>
+              ) : (
+                <Typography textColor="neutral600">{t('log.detail.noChanges')}</Typography>
+              )}
+              <Typography variant="pi" textColor="neutral600">
+                {t('log.detail.changedNote')}
+              </Typography>
+            </Flex>
+            {event.detail && (
+              <Flex direction="column" alignItems="stretch" gap={2}>
+                <Typography variant="delta" tag="h3">
+                  {t('log.detail.message')}
+                </Typography>
+                <Box padding={3} background="neutral100" hasRadius>
+                  <Typography tag="p" style={{ fontFamily: 'monospace', whiteSpace: 'pre-wrap', wordBreak: 'break-word' }} data-testid="log-message">
+                    {event.detail}
+                  </Typography>
+                </Box>
+              </Flex>
+            )}
+          </Flex>
+        </Modal.Body>
+        <Modal.Footer>
+          <Modal.Close>
+            <Button variant="tertiary">{t('common.close')}</Button>
+          </Modal.Close>
+        </Modal.Footer>
+      </Modal.Content>
+    </Modal.Root>
+  );
+}
