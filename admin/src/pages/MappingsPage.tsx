@@ -31,8 +31,7 @@ import {
   Typography,
 } from '@strapi/design-system';
 import { ArrowClockwise, Eye, Plus, Search, Trash } from '@strapi/icons';
-import { Layouts, Page, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
-import { PERMISSIONS } from '../permissions';
+import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import { apiErrorMessage, apiErrorStatus } from '../utils/model';
 import {
@@ -63,6 +62,7 @@ import {
   type RuleForm,
 } from '../utils/mapping-model';
 import { LoadState, Notice, Section, useLoad, useT, type MessageKey, type Translate } from '../components/ui';
+import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
 
 const API = `/${PLUGIN_ID}`;
 /** How often the page asks how far re-mapping has got, while it runs. */
@@ -90,20 +90,13 @@ interface Explanation {
   };
 }
 
-const MappingsPage = () => (
-  <Page.Protect permissions={PERMISSIONS.read}>
-    <Mappings />
-  </Page.Protect>
-);
+export default settingsPage(Mappings);
 
-export default MappingsPage;
-
-function Mappings() {
+function Mappings(rights: SettingsRights) {
   const t = useT();
   const { get, post, put } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { allowedActions, isLoading: rbacLoading } = useRBAC({ update: PERMISSIONS.update });
-  const canUpdate = Boolean(allowedActions.canUpdate);
+  const { canUpdate } = rights;
 
   const mapping = useLoad(async () => (await get<{ data: MappingView }>(`${API}/mapping`)).data.data, []);
   const options = useLoad(async () => (await get<{ data: Options }>(`${API}/mapping/options`)).data.data, []);
@@ -180,79 +173,73 @@ function Mappings() {
   const roleName = roleNamer(roles);
 
   return (
-    <Page.Main>
-      <Page.Title>{t('mapping.title')}</Page.Title>
-      <Layouts.Header
-        title={t('mapping.title')}
-        subtitle={t('mapping.subtitle')}
-        primaryAction={
-          form ? (
-            <Flex gap={2} alignItems="center">
-              <Button variant="secondary" startIcon={<Eye />} onClick={() => void runPreview()} loading={busy === 'preview'} disabled={busy !== null}>
-                {t('mapping.preview')}
+    <SettingsLayout
+      title={t('mapping.title')}
+      subtitle={t('mapping.subtitle')}
+      primaryAction={
+        form ? (
+          <Flex gap={2} alignItems="center">
+            <Button variant="secondary" startIcon={<Eye />} onClick={() => void runPreview()} loading={busy === 'preview'} disabled={busy !== null}>
+              {t('mapping.preview')}
+            </Button>
+            {editable && unsaved && (
+              <Flex paddingRight={2}>
+                <Typography variant="pi" textColor="warning700" data-testid="mapping-unsaved">
+                  {t('mapping.unsaved')}
+                </Typography>
+              </Flex>
+            )}
+            {editable && (
+              <Button onClick={() => void save()} loading={busy === 'save'} disabled={busy !== null}>
+                {t('mapping.save')}
               </Button>
-              {editable && unsaved && (
-                <Flex paddingRight={2}>
-                  <Typography variant="pi" textColor="warning700" data-testid="mapping-unsaved">
-                    {t('mapping.unsaved')}
-                  </Typography>
-                </Flex>
-              )}
-              {editable && (
-                <Button onClick={() => void save()} loading={busy === 'save'} disabled={busy !== null}>
-                  {t('mapping.save')}
-                </Button>
-              )}
-            </Flex>
-          ) : undefined
-        }
+            )}
+          </Flex>
+        ) : undefined
+      }
+      rights={rights}
+    >
+      <LoadState
+        loading={mapping.loading || options.loading}
+        error={mapping.error ?? options.error}
+        what={t('mapping.what')}
+        onRetry={() => {
+          mapping.reload();
+          options.reload();
+        }}
       />
-      <Layouts.Content>
-        <Flex direction="column" alignItems="stretch" gap={6}>
-          {!rbacLoading && !canUpdate && <Notice variant="info">{t('common.readOnlyRights')}</Notice>}
-          <LoadState
-            loading={mapping.loading || options.loading}
-            error={mapping.error ?? options.error}
-            what={t('mapping.what')}
-            onRetry={() => {
-              mapping.reload();
-              options.reload();
-            }}
-          />
-          {mapping.data && <StatusSection mapping={mapping.data} onRefresh={mapping.reload} />}
-          {errors.length > 0 && (
-            <Notice
-              variant="danger"
-              title={t(conflict ? 'mapping.conflict' : 'mapping.fixErrors')}
-              testId="mapping-errors"
-              action={
-                conflict ? (
-                  <Button variant="secondary" startIcon={<ArrowClockwise />} onClick={mapping.reload}>
-                    {t('mapping.loadCurrent')}
-                  </Button>
-                ) : undefined
-              }
-            >
-              <ul style={{ paddingLeft: 16, listStyle: 'disc', margin: 0 }}>
-                {errors.map((message) => (
-                  <li key={message}>{message}</li>
-                ))}
-              </ul>
-            </Notice>
-          )}
-          {form && preview && <PreviewSection preview={preview.data} stale={preview.of !== payloadText} roleName={roleName} />}
-          {form && options.data && placed && (
-            <>
-              <AttributesSection form={form} update={update} disabled={!editable} errors={placed} />
-              <RulesSection form={form} update={update} disabled={!editable} errors={placed} roles={roles} />
-              <PolicySection form={form} update={update} disabled={!editable} errors={placed} options={options.data} />
-              <ContentSection form={form} update={update} disabled={!editable} errors={placed} options={options.data} />
-            </>
-          )}
-          {mapping.data && <ExplainSection roleName={roleName} />}
-        </Flex>
-      </Layouts.Content>
-    </Page.Main>
+      {mapping.data && <StatusSection mapping={mapping.data} onRefresh={mapping.reload} />}
+      {errors.length > 0 && (
+        <Notice
+          variant="danger"
+          title={t(conflict ? 'mapping.conflict' : 'mapping.fixErrors')}
+          testId="mapping-errors"
+          action={
+            conflict ? (
+              <Button variant="secondary" startIcon={<ArrowClockwise />} onClick={mapping.reload}>
+                {t('mapping.loadCurrent')}
+              </Button>
+            ) : undefined
+          }
+        >
+          <ul style={{ paddingLeft: 16, listStyle: 'disc', margin: 0 }}>
+            {errors.map((message) => (
+              <li key={message}>{message}</li>
+            ))}
+          </ul>
+        </Notice>
+      )}
+      {form && preview && <PreviewSection preview={preview.data} stale={preview.of !== payloadText} roleName={roleName} />}
+      {form && options.data && placed && (
+        <>
+          <AttributesSection form={form} update={update} disabled={!editable} errors={placed} />
+          <RulesSection form={form} update={update} disabled={!editable} errors={placed} roles={roles} />
+          <PolicySection form={form} update={update} disabled={!editable} errors={placed} options={options.data} />
+          <ContentSection form={form} update={update} disabled={!editable} errors={placed} options={options.data} />
+        </>
+      )}
+      {mapping.data && <ExplainSection roleName={roleName} />}
+    </SettingsLayout>
   );
 }
 
