@@ -5,12 +5,12 @@
  */
 import * as React from 'react';
 import { useIntl } from 'react-intl';
-import { Badge, Box, Button, Field, Flex, Grid, IconButton, Modal, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Badge, Box, Button, Field, Flex, Grid, IconButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Download, Eye } from '@strapi/icons';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import { apiErrorMessage } from '../utils/model';
-import { LoadState, Section, useLoad, useT, type MessageKey } from '../components/ui';
+import { DetailDialog, LoadState, Section, useLoad, useT, type MessageKey } from '../components/ui';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
 import { Chip, DateTimeCell, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
 
@@ -319,64 +319,52 @@ export function EventDetail({ event, onClose, when }: { event: LogEvent; onClose
     ['log.column.status', event.scimType ? `${event.status} (${event.scimType})` : String(event.status)],
   ];
   return (
-    <Modal.Root open onOpenChange={(open: boolean) => !open && onClose()}>
-      <Modal.Content>
-        <Modal.Header>
-          <Modal.Title>{t('log.detail.title')}</Modal.Title>
-        </Modal.Header>
-        <Modal.Body>
-          <Flex direction="column" alignItems="stretch" gap={5} data-testid="log-detail">
-            <Box tag="dl" style={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 16, rowGap: 8, margin: 0 }}>
-              {rows.map(([key, value]) => (
-                <React.Fragment key={key}>
-                  <Typography tag="dt" variant="omega" fontWeight="bold">
-                    {t(key)}
-                  </Typography>
-                  <Typography tag="dd" variant="omega" style={{ margin: 0, wordBreak: 'break-word' }}>
-                    {value}
-                  </Typography>
-                </React.Fragment>
+    <DetailDialog title={t('log.detail.title')} onClose={onClose}>
+      <Flex direction="column" alignItems="stretch" gap={5} data-testid="log-detail">
+        <Box tag="dl" style={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 16, rowGap: 8, margin: 0 }}>
+          {rows.map(([key, value]) => (
+            <React.Fragment key={key}>
+              <Typography tag="dt" variant="omega" fontWeight="bold">
+                {t(key)}
+              </Typography>
+              <Typography tag="dd" variant="omega" style={{ margin: 0, wordBreak: 'break-word' }}>
+                {value}
+              </Typography>
+            </React.Fragment>
+          ))}
+        </Box>
+        <Flex direction="column" alignItems="stretch" gap={2}>
+          <Typography variant="delta" tag="h3">
+            {t('log.detail.changed')}
+          </Typography>
+          {event.changed && event.changed.length > 0 ? (
+            <Flex gap={2} wrap="wrap" tag="ul" aria-label={t('log.detail.changed')} data-testid="log-changed" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+              {event.changed.map((name) => (
+                <li key={name}>
+                  <Chip>{name}</Chip>
+                </li>
               ))}
-            </Box>
-            <Flex direction="column" alignItems="stretch" gap={2}>
-              <Typography variant="delta" tag="h3">
-                {t('log.detail.changed')}
-              </Typography>
-              {event.changed && event.changed.length > 0 ? (
-                <Flex gap={2} wrap="wrap" tag="ul" aria-label={t('log.detail.changed')} data-testid="log-changed" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
-                  {event.changed.map((name) => (
-                    <li key={name}>
-                      <Chip>{name}</Chip>
-                    </li>
-                  ))}
-                </Flex>
-              ) : (
-                <Typography textColor="neutral600">{t('log.detail.noChanges')}</Typography>
-              )}
-              <Typography variant="pi" textColor="neutral600">
-                {t('log.detail.changedNote')}
-              </Typography>
             </Flex>
-            {event.detail && (
-              <Flex direction="column" alignItems="stretch" gap={2}>
-                <Typography variant="delta" tag="h3">
-                  {t('log.detail.message')}
-                </Typography>
-                <Box padding={3} background="neutral100" hasRadius>
-                  <Typography tag="p" style={{ fontFamily: 'monospace', whiteSpace: 'pre-wrap', wordBreak: 'break-word' }} data-testid="log-message">
-                    {event.detail}
-                  </Typography>
-                </Box>
-              </Flex>
-            )}
+          ) : (
+            <Typography textColor="neutral600">{t('log.detail.noChanges')}</Typography>
+          )}
+          <Typography variant="pi" textColor="neutral600">
+            {t('log.detail.changedNote')}
+          </Typography>
+        </Flex>
+        {event.detail && (
+          <Flex direction="column" alignItems="stretch" gap={2}>
+            <Typography variant="delta" tag="h3">
+              {t('log.detail.message')}
+            </Typography>
+            <Box padding={3} background="neutral100" hasRadius>
+              <Typography tag="p" style={{ fontFamily: 'monospace', whiteSpace: 'pre-wrap', wordBreak: 'break-word' }} data-testid="log-message">
+                {event.detail}
+              </Typography>
+            </Box>
           </Flex>
-        </Modal.Body>
-        <Modal.Footer>
-          <Modal.Close>
-            <Button variant="tertiary">{t('common.close')}</Button>
-          </Modal.Close>
-        </Modal.Footer>
-      </Modal.Content>
-    </Modal.Root>
+        )}
+      </Flex>
+    </DetailDialog>
   );
 }
