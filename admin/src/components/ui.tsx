@@ -1,7 +1,7 @@
 /** Small building blocks shared by the settings pages: translations, copyable values, sections, load states, dialogs. */
 import * as React from 'react';
 import { useIntl } from 'react-intl';
-import { Box, Button, Dialog, Field, Flex, Loader, Modal, Typography } from '@strapi/design-system';
+import { Box, Button, Dialog, Field, Flex, Grid, Loader, Modal, Typography } from '@strapi/design-system';
 import { Duplicate, WarningCircle } from '@strapi/icons';
 import { useClipboard, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
@@ -74,6 +74,15 @@ export function Section({ title, id, actions, children }: { title: string; id: s
         {children}
       </Flex>
     </Box>
+  );
+}
+
+/** One cell of a form or filter grid: `col` of the 12 columns on wide screens, `s` on small ones; content stretched. */
+export function GridCell({ col, s = 12, children }: { col: number; s?: number; children: React.ReactNode }) {
+  return (
+    <Grid.Item col={col} s={s} direction="column" alignItems="stretch">
+      {children}
+    </Grid.Item>
   );
 }
 

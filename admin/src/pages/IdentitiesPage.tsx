@@ -10,7 +10,7 @@ import { Badge, Box, Button, Flex, Grid, Table, Tabs, Tbody, Td, Th, Thead, Tr, 
 import { ArrowClockwise, Check, Cross, Mail, Play } from '@strapi/icons';
 import { useFetchClient } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
-import { ConfirmAction, DetailDialog, LoadState, Notice, Section, useLoad, useNotifiedCall, useT, type MessageKey, type Translate } from '../components/ui';
+import { ConfirmAction, DetailDialog, GridCell, LoadState, Notice, Section, useLoad, useNotifiedCall, useT, type MessageKey, type Translate } from '../components/ui';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
 import { Chip, DateTimeCell, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
 import { OutcomeBadge, type LogEvent } from './LogPage';
@@ -156,10 +156,10 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
   return (
     <Section title={t('identities.users.title')} id="ib-users" actions={<RefreshButton onClick={people.reload} />}>
       <Grid.Root gap={4}>
-        <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+        <GridCell col={4}>
           <SearchFilter name="identity-search" label={t('identities.search')} hint={t('identities.searchHint')} value={search} onChange={reset(setSearch)} />
-        </Grid.Item>
-        <Grid.Item col={3} s={6} direction="column" alignItems="stretch">
+        </GridCell>
+        <GridCell col={3} s={6}>
           <SelectFilter
             name="directory"
             label={t('identities.filter.directory')}
@@ -167,8 +167,8 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
             onChange={reset(setDirectoryId)}
             options={(directories.data ?? []).map((directory) => ({ value: String(directory.id), label: directory.name }))}
           />
-        </Grid.Item>
-        <Grid.Item col={2} s={6} direction="column" alignItems="stretch">
+        </GridCell>
+        <GridCell col={2} s={6}>
           <SelectFilter
             name="active"
             label={t('identities.filter.status')}
@@ -179,8 +179,8 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
               { value: 'false', label: t('identities.status.inactive') },
             ]}
           />
-        </Grid.Item>
-        <Grid.Item col={3} s={6} direction="column" alignItems="stretch">
+        </GridCell>
+        <GridCell col={3} s={6}>
           <SelectFilter
             name="source"
             label={t('identities.filter.source')}
@@ -191,7 +191,7 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
               { value: 'sso', label: t('identities.source.sso') },
             ]}
           />
-        </Grid.Item>
+        </GridCell>
       </Grid.Root>
       <LoadState loading={people.loading} error={people.error} what={t('identities.users.what')} onRetry={people.reload} />
       {people.data?.pagination.capped && <Notice variant="info">{t('identities.capped')}</Notice>}

@@ -5,14 +5,14 @@
  */
 import * as React from 'react';
 import { useIntl } from 'react-intl';
-import { Badge, Box, Button, Field, Flex, Grid, IconButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Badge, Box, Button, Flex, Grid, IconButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Download, Eye } from '@strapi/icons';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import { apiErrorMessage } from '../utils/model';
-import { DetailDialog, LoadState, Section, useLoad, useT, type MessageKey } from '../components/ui';
+import { DetailDialog, GridCell, LoadState, Section, useLoad, useT, type MessageKey } from '../components/ui';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
-import { Chip, DateTimeCell, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
+import { Chip, DateTimeCell, DateTimeFilter, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
 
 const API = `/${PLUGIN_ID}`;
 
@@ -152,10 +152,10 @@ function ProvisioningLog(rights: SettingsRights) {
         }
       >
         <Grid.Root gap={4}>
-          <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+          <GridCell col={4}>
             <SearchFilter name="search" label={t('log.filters.search')} hint={t('log.filters.searchHint')} value={filters.search} onChange={setFilter('search')} />
-          </Grid.Item>
-          <Grid.Item col={2} s={6} direction="column" alignItems="stretch">
+          </GridCell>
+          <GridCell col={2} s={6}>
             <SelectFilter
               name="outcome"
               label={t('log.filters.outcome')}
@@ -163,8 +163,8 @@ function ProvisioningLog(rights: SettingsRights) {
               onChange={setFilter('outcome')}
               options={['success', 'failure', 'staged'].map((value) => ({ value, label: t(`log.outcome.${value}` as MessageKey) }))}
             />
-          </Grid.Item>
-          <Grid.Item col={2} s={6} direction="column" alignItems="stretch">
+          </GridCell>
+          <GridCell col={2} s={6}>
             <SelectFilter
               name="resourceType"
               label={t('log.filters.resourceType')}
@@ -172,11 +172,11 @@ function ProvisioningLog(rights: SettingsRights) {
               onChange={setFilter('resourceType')}
               options={RESOURCE_TYPES.map((value) => ({ value, label: t(`log.type.${value}` as MessageKey) }))}
             />
-          </Grid.Item>
-          <Grid.Item col={2} s={6} direction="column" alignItems="stretch">
+          </GridCell>
+          <GridCell col={2} s={6}>
             <SelectFilter name="operation" label={t('log.filters.operation')} value={filters.operation} onChange={setFilter('operation')} options={OPERATIONS.map((value) => ({ value, label: value }))} />
-          </Grid.Item>
-          <Grid.Item col={2} s={6} direction="column" alignItems="stretch">
+          </GridCell>
+          <GridCell col={2} s={6}>
             <SelectFilter
               name="tokenId"
               label={t('log.filters.token')}
@@ -184,19 +184,13 @@ function ProvisioningLog(rights: SettingsRights) {
               onChange={setFilter('tokenId')}
               options={(tokens.data ?? []).map((token) => ({ value: String(token.id), label: token.revokedAt ? t('log.tokenRevoked', { name: token.name }) : token.name }))}
             />
-          </Grid.Item>
-          <Grid.Item col={3} s={6} direction="column" alignItems="stretch">
-            <Field.Root name="since" id="ib-filter-since">
-              <Field.Label>{t('log.filters.since')}</Field.Label>
-              <Field.Input type="datetime-local" size="S" value={filters.since} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setFilter('since')(event.target.value)} />
-            </Field.Root>
-          </Grid.Item>
-          <Grid.Item col={3} s={6} direction="column" alignItems="stretch">
-            <Field.Root name="until" id="ib-filter-until">
-              <Field.Label>{t('log.filters.until')}</Field.Label>
-              <Field.Input type="datetime-local" size="S" value={filters.until} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setFilter('until')(event.target.value)} />
-            </Field.Root>
-          </Grid.Item>
+          </GridCell>
+          <GridCell col={3} s={6}>
+            <DateTimeFilter name="since" label={t('log.filters.since')} value={filters.since} onChange={setFilter('since')} />
+          </GridCell>
+          <GridCell col={3} s={6}>
+            <DateTimeFilter name="until" label={t('log.filters.until')} value={filters.until} onChange={setFilter('until')} />
+          </GridCell>
         </Grid.Root>
       </Section>
 

@@ -61,7 +61,7 @@ import {
   type PlacedErrors,
   type RuleForm,
 } from '../utils/mapping-model';
-import { LoadState, Notice, Section, useLoad, useT, type MessageKey, type Translate } from '../components/ui';
+import { GridCell, LoadState, Notice, Section, useLoad, useT, type MessageKey, type Translate } from '../components/ui';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
 
 const API = `/${PLUGIN_ID}`;
@@ -350,7 +350,7 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
               {t('mapping.attributes.legend', { name: label })}
             </legend>
             <Grid.Root gap={4}>
-              <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+              <GridCell col={4}>
                 <Field.Root name={`attribute-${index}-key`} required hint={t('mapping.attributes.keyHint')}>
                   <Field.Label>{t('mapping.attributes.key')}</Field.Label>
                   <Field.Input
@@ -361,15 +361,15 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
                   />
                   <Field.Hint />
                 </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={8} s={12} direction="column" alignItems="stretch">
+              </GridCell>
+              <GridCell col={8}>
                 <Field.Root name={`attribute-${index}-claim`} hint={t('mapping.attributes.claimHint')}>
                   <Field.Label>{t('mapping.attributes.claim')}</Field.Label>
                   <Field.Input value={attribute.claim} disabled={disabled} onChange={(event: React.ChangeEvent<HTMLInputElement>) => set(index, { claim: event.target.value })} />
                   <Field.Hint />
                 </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={12} s={12} direction="column" alignItems="stretch">
+              </GridCell>
+              <GridCell col={12}>
                 <Field.Root name={`attribute-${index}-scimPath`} required hint={t('mapping.attributes.scimPathHint')}>
                   <Field.Label>{t('mapping.attributes.scimPath')}</Field.Label>
                   <Field.Input
@@ -381,8 +381,8 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
                   />
                   <Field.Hint />
                 </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+              </GridCell>
+              <GridCell col={6}>
                 <Field.Root name={`attribute-${index}-allowed`} hint={t('mapping.attributes.allowedHint')}>
                   <Field.Label>{t('mapping.attributes.allowed')}</Field.Label>
                   <Field.Input
@@ -392,8 +392,8 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
                   />
                   <Field.Hint />
                 </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+              </GridCell>
+              <GridCell col={6}>
                 <Flex justifyContent="space-between" alignItems="center" gap={4} paddingTop={5}>
                   <Checkbox
                     checked={attribute.multiValued}
@@ -414,7 +414,7 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
                     </Button>
                   )}
                 </Flex>
-              </Grid.Item>
+              </GridCell>
             </Grid.Root>
             <Messages messages={errors.attributes[index]} testId={`attribute-${index}-errors`} />
           </Box>
@@ -505,19 +505,19 @@ function RuleCard({
           )}
         </Flex>
         <Grid.Root gap={4}>
-          <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+          <GridCell col={4}>
             <Field.Root name={`rule-${index}-id`} required hint={t('mapping.rules.idHint')}>
               <Field.Label>{t('mapping.rules.id')}</Field.Label>
               <Field.Input value={rule.id} disabled={disabled} onChange={(event: React.ChangeEvent<HTMLInputElement>) => onChange({ ...rule, id: event.target.value })} />
               <Field.Hint />
             </Field.Root>
-          </Grid.Item>
-          <Grid.Item col={8} s={12} direction="column" alignItems="stretch">
+          </GridCell>
+          <GridCell col={8}>
             <Field.Root name={`rule-${index}-description`}>
               <Field.Label>{t('mapping.rules.description')}</Field.Label>
               <Field.Input value={rule.description} disabled={disabled} onChange={(event: React.ChangeEvent<HTMLInputElement>) => onChange({ ...rule, description: event.target.value })} />
             </Field.Root>
-          </Grid.Item>
+          </GridCell>
         </Grid.Root>
         <Typography variant="sigma" textColor="neutral600" tag="h4">
           {t('mapping.rules.when')}

@@ -27,7 +27,7 @@ import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import en from '../translations/en.json';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
-import { ConfirmAction, CopyField, LoadState, Notice, Section, useLoad, useNameDescriptionForm, useNotifiedCall, useT, type Translate } from '../components/ui';
+import { ConfirmAction, CopyField, GridCell, LoadState, Notice, Section, useLoad, useNameDescriptionForm, useNotifiedCall, useT, type Translate } from '../components/ui';
 
 const API = `/${PLUGIN_ID}`;
 const STATUS_HOURS = 24;
@@ -183,7 +183,7 @@ function StatusView({ status, t }: { status: Status; t: Translate }) {
     <Flex direction="column" alignItems="stretch" gap={4} data-testid="provisioning-status">
       <Grid.Root gap={4}>
         {tiles.map((tile) => (
-          <Grid.Item key={tile.key} col={4} s={12} direction="column" alignItems="stretch">
+          <GridCell key={tile.key} col={4}>
             <Box padding={4} hasRadius borderColor="neutral200" background="neutral100">
               <Typography variant="sigma" textColor="neutral600" tag="p">
                 {tile.label}
@@ -192,7 +192,7 @@ function StatusView({ status, t }: { status: Status; t: Translate }) {
                 {status.counts[tile.key]}
               </Typography>
             </Box>
-          </Grid.Item>
+          </GridCell>
         ))}
       </Grid.Root>
       <dl style={{ margin: 0 }}>
