@@ -13,8 +13,6 @@ import {
   LinkButton,
   Modal,
   Radio,
-  SingleSelect,
-  SingleSelectOption,
   Textarea,
   Typography,
 } from '@strapi/design-system';
@@ -38,6 +36,7 @@ import {
   type ConnectionView,
 } from '../utils/model';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
+import { OptionalNameSelect } from '../components/form-parts';
 import { ConfirmAction, CopyField, LoadState, Notice, Section, useLoad, useNotifiedCall, useT, type MessageKey } from '../components/ui';
 
 const API = `/${PLUGIN_ID}`;
@@ -470,14 +469,7 @@ function ConnectionModal({
               )}
               <Field.Root name="directory" hint={t('form.directoryHint')} error={errorOf('directory')}>
                 <Field.Label>{t('form.directory')}</Field.Label>
-                <SingleSelect value={form.directory || NO_DIRECTORY} onChange={(value: string | number) => set('directory', value === NO_DIRECTORY ? '' : String(value))}>
-                  <SingleSelectOption value={NO_DIRECTORY}>{t('form.directoryNone')}</SingleSelectOption>
-                  {[...new Set([...directories, ...(form.directory ? [form.directory] : [])])].map((name) => (
-                    <SingleSelectOption key={name} value={name}>
-                      {name}
-                    </SingleSelectOption>
-                  ))}
-                </SingleSelect>
+                <OptionalNameSelect value={form.directory} names={directories} noneLabel={t('form.directoryNone')} onChange={(value) => set('directory', value)} />
                 <Field.Hint />
                 <Field.Error />
               </Field.Root>
@@ -499,8 +491,6 @@ function ConnectionModal({
     </Modal.Root>
   );
 }
-
-const NO_DIRECTORY = '__none__';
 
 function LoginPolicySection({ canUpdate }: { canUpdate: boolean }) {
   const t = useT();

@@ -63,6 +63,7 @@ import {
 } from '../utils/mapping-model';
 import { GridCell, LoadState, Notice, Section, useLoad, useT, type MessageKey, type Translate } from '../components/ui';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
+import { AddButton, nameOptions, OptionalNameSelect, patchAt, RemoveButton, removeAt, replaceAt, VISUALLY_HIDDEN, withCurrent } from '../components/form-parts';
 
 const API = `/${PLUGIN_ID}`;
 /** How often the page asks how far re-mapping has got, while it runs. */
@@ -243,6 +244,9 @@ function Mappings(rights: SettingsRights) {
   );
 }
 
+/** The names of the declared attributes (the ones a rule, a folder grant or a content condition can read). */
+const attributeKeys = (attributes: AttributeForm[]) => attributes.map((attribute) => attribute.key.trim()).filter(Boolean);
+
 type Update = (change: (draft: MappingForm) => MappingForm) => void;
 interface PartProps {
   form: MappingForm;
@@ -264,9 +268,6 @@ function Messages({ messages, testId }: { messages: string[] | undefined; testId
     </Box>
   );
 }
-
-const replaceAt = <T,>(list: T[], index: number, value: T) => list.map((item, position) => (position === index ? value : item));
-const removeAt = <T,>(list: T[], index: number) => list.filter((_, position) => position !== index);
 
 function StatusSection({ mapping, onRefresh }: { mapping: MappingView; onRefresh: () => void }) {
   const t = useT();
@@ -326,17 +327,15 @@ function StatusSection({ mapping, onRefresh }: { mapping: MappingView; onRefresh
 function AttributesSection({ form, update, disabled, errors }: PartProps) {
   const t = useT();
   const set = (index: number, change: Partial<AttributeForm>) =>
-    update((draft) => ({ ...draft, attributes: replaceAt(draft.attributes, index, { ...draft.attributes[index]!, ...change }) }));
+    update((draft) => ({ ...draft, attributes: patchAt(draft.attributes, index, change) }));
   return (
     <Section
       title={t('mapping.attributes.title')}
       id="ib-mapping-attributes"
       actions={
-        !disabled ? (
-          <Button variant="secondary" startIcon={<Plus />} onClick={() => update((draft) => ({ ...draft, attributes: [...draft.attributes, emptyAttribute()] }))}>
-            {t('mapping.attributes.add')}
-          </Button>
-        ) : undefined
+        <AddButton hidden={disabled} onClick={() => update((draft) => ({ ...draft, attributes: [...draft.attributes, emptyAttribute()] }))}>
+          {t('mapping.attributes.add')}
+        </AddButton>
       }
     >
       <Typography textColor="neutral600">{t('mapping.attributes.intro')}</Typography>
@@ -346,7 +345,7 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
         const label = attribute.key.trim() || t('mapping.attributes.numbered', { n: index + 1 });
         return (
           <Box key={index} tag="fieldset" padding={4} hasRadius borderColor="neutral200" style={{ margin: 0 }} data-testid={`attribute-${index}`}>
-            <legend className="sr-only" style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>
+            <legend className="sr-only" style={VISUALLY_HIDDEN}>
               {t('mapping.attributes.legend', { name: label })}
             </legend>
             <Grid.Root gap={4}>
@@ -403,15 +402,10 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
                     {t('mapping.attributes.multiValued')}
                   </Checkbox>
                   {!disabled && (
-                    <Button
-                      variant="danger-light"
-                      size="S"
-                      startIcon={<Trash />}
+                    <RemoveButton
+                      label={t('mapping.attributes.removeLabel', { name: label })}
                       onClick={() => update((draft) => ({ ...draft, attributes: removeAt(draft.attributes, index) }))}
-                      aria-label={t('mapping.attributes.removeLabel', { name: label })}
-                    >
-                      {t('mapping.remove')}
-                    </Button>
+                    />
                   )}
                 </Flex>
               </GridCell>
@@ -432,11 +426,9 @@ function RulesSection({ form, update, disabled, errors, roles }: PartProps & { r
       title={t('mapping.rules.title')}
       id="ib-mapping-rules"
       actions={
-        !disabled ? (
-          <Button variant="secondary" startIcon={<Plus />} onClick={() => update((draft) => ({ ...draft, rules: [...draft.rules, newRule(draft.rules)] }))}>
-            {t('mapping.rules.add')}
-          </Button>
-        ) : undefined
+        <AddButton hidden={disabled} onClick={() => update((draft) => ({ ...draft, rules: [...draft.rules, newRule(draft.rules)] }))}>
+          {t('mapping.rules.add')}
+        </AddButton>
       }
     >
       <Typography textColor="neutral600">{t('mapping.rules.intro')}</Typography>
@@ -488,7 +480,7 @@ function RuleCard({
   const headingId = `ib-rule-${index}`;
   const name = rule.id.trim() || t('mapping.rules.numbered', { n: index + 1 });
   const setCondition = (position: number, change: Partial<ConditionForm>) =>
-    onChange({ ...rule, conditions: replaceAt(rule.conditions, position, { ...rule.conditions[position]!, ...change }) });
+    onChange({ ...rule, conditions: patchAt(rule.conditions, position, change) });
   // Roles the rule names that Strapi does not list (e.g. deleted since) stay visible, so they can be removed.
   const roleChoices = [...roles, ...rule.roles.filter((code) => !roles.some((role) => role.code === code)).map((code) => ({ code, name: code }))];
   return (
@@ -499,9 +491,7 @@ function RuleCard({
             {t('mapping.rules.heading', { name })}
           </Typography>
           {!disabled && (
-            <Button variant="danger-light" size="S" startIcon={<Trash />} onClick={onRemove} aria-label={t('mapping.rules.removeLabel', { name })}>
-              {t('mapping.remove')}
-            </Button>
+            <RemoveButton label={t('mapping.rules.removeLabel', { name })} onClick={onRemove} />
           )}
         </Flex>
         <Grid.Root gap={4}>
@@ -528,7 +518,7 @@ function RuleCard({
           const conditionName = t('mapping.rules.conditionName', { n: position + 1, rule: name });
           return (
             <Box key={position} tag="fieldset" padding={3} hasRadius background="neutral100" style={{ margin: 0, border: 0 }} data-testid={prefix}>
-              <legend style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>{conditionName}</legend>
+              <legend style={VISUALLY_HIDDEN}>{conditionName}</legend>
               <Flex gap={3} alignItems="flex-end" wrap="wrap">
                 <Box minWidth="170px">
                   <Field.Root name={`${prefix}-source`}>
@@ -567,11 +557,7 @@ function RuleCard({
                         disabled={disabled}
                         onChange={(value: string | number) => setCondition(position, { attribute: String(value) })}
                       >
-                        {[...new Set([...attributes.map((attribute) => attribute.key.trim()).filter(Boolean), ...(condition.attribute ? [condition.attribute] : [])])].map((key) => (
-                          <SingleSelectOption key={key} value={key}>
-                            {key}
-                          </SingleSelectOption>
-                        ))}
+                        {nameOptions(withCurrent(attributeKeys(attributes), condition.attribute))}
                       </SingleSelect>
                     </Field.Root>
                   </Box>
@@ -652,7 +638,6 @@ function RuleCard({
 
 function PolicySection({ form, update, disabled, errors, options }: PartProps & { options: Options }) {
   const t = useT();
-  const keys = form.attributes.map((attribute) => attribute.key.trim()).filter(Boolean);
   return (
     <Section title={t('mapping.policy.title')} id="ib-mapping-policy">
       <Field.Root name="unmatched">
@@ -696,18 +681,13 @@ function PolicySection({ form, update, disabled, errors, options }: PartProps & 
       <Box maxWidth="400px">
         <Field.Root name="foldersAttribute" hint={t('mapping.policy.foldersAttributeHint')}>
           <Field.Label>{t('mapping.policy.foldersAttribute')}</Field.Label>
-          <SingleSelect
-            value={form.foldersAttribute || NONE}
+          <OptionalNameSelect
+            value={form.foldersAttribute}
+            names={attributeKeys(form.attributes)}
+            noneLabel={t('common.none')}
             disabled={disabled}
-            onChange={(value: string | number) => update((draft) => ({ ...draft, foldersAttribute: value === NONE ? '' : String(value) }))}
-          >
-            <SingleSelectOption value={NONE}>{t('common.none')}</SingleSelectOption>
-            {[...new Set([...keys, ...(form.foldersAttribute ? [form.foldersAttribute] : [])])].map((key) => (
-              <SingleSelectOption key={key} value={key}>
-                {key}
-              </SingleSelectOption>
-            ))}
-          </SingleSelect>
+            onChange={(value) => update((draft) => ({ ...draft, foldersAttribute: value }))}
+          />
           <Field.Hint />
         </Field.Root>
       </Box>
@@ -735,23 +715,19 @@ function PolicySection({ form, update, disabled, errors, options }: PartProps & 
   );
 }
 
-const NONE = '__none__';
-
 function ContentSection({ form, update, disabled, errors, options }: PartProps & { options: Options }) {
   const t = useT();
-  const keys = form.attributes.map((attribute) => attribute.key.trim()).filter(Boolean);
+  const keys = attributeKeys(form.attributes);
   const set = (index: number, change: Partial<BindingForm>) =>
-    update((draft) => ({ ...draft, content: replaceAt(draft.content, index, { ...draft.content[index]!, ...change }) }));
+    update((draft) => ({ ...draft, content: patchAt(draft.content, index, change) }));
   return (
     <Section
       title={t('mapping.content.title')}
       id="ib-mapping-content"
       actions={
-        !disabled ? (
-          <Button variant="secondary" startIcon={<Plus />} onClick={() => update((draft) => ({ ...draft, content: [...draft.content, emptyBinding()] }))}>
-            {t('mapping.content.add')}
-          </Button>
-        ) : undefined
+        <AddButton hidden={disabled} onClick={() => update((draft) => ({ ...draft, content: [...draft.content, emptyBinding()] }))}>
+          {t('mapping.content.add')}
+        </AddButton>
       }
     >
       <Typography textColor="neutral600">{t('mapping.content.intro')}</Typography>
@@ -777,11 +753,7 @@ function ContentSection({ form, update, disabled, errors, options }: PartProps &
                 <Field.Root name={`binding-${index}-field`}>
                   <Field.Label>{t('mapping.content.field')}</Field.Label>
                   <SingleSelect value={binding.field || undefined} placeholder={t('mapping.content.pick')} disabled={disabled || !binding.uid} onChange={(value: string | number) => set(index, { field: String(value) })}>
-                    {[...new Set([...fields, ...(binding.field ? [binding.field] : [])])].map((field) => (
-                      <SingleSelectOption key={field} value={field}>
-                        {field}
-                      </SingleSelectOption>
-                    ))}
+                    {nameOptions(withCurrent(fields, binding.field))}
                   </SingleSelect>
                 </Field.Root>
               </Box>
@@ -789,11 +761,7 @@ function ContentSection({ form, update, disabled, errors, options }: PartProps &
                 <Field.Root name={`binding-${index}-attribute`}>
                   <Field.Label>{t('mapping.content.attribute')}</Field.Label>
                   <SingleSelect value={binding.attribute || undefined} placeholder={t('mapping.content.pick')} disabled={disabled} onChange={(value: string | number) => set(index, { attribute: String(value) })}>
-                    {[...new Set([...keys, ...(binding.attribute ? [binding.attribute] : [])])].map((key) => (
-                      <SingleSelectOption key={key} value={key}>
-                        {key}
-                      </SingleSelectOption>
-                    ))}
+                    {nameOptions(withCurrent(keys, binding.attribute))}
                   </SingleSelect>
                 </Field.Root>
               </Box>
