@@ -1,7 +1,7 @@
 /** Small building blocks shared by the settings pages: translations, copyable values, sections, load states, dialogs. */
 import * as React from 'react';
 import { useIntl } from 'react-intl';
-import { Box, Button, Dialog, Field, Flex, Grid, Loader, Modal, Typography } from '@strapi/design-system';
+import { Badge, Box, Button, Dialog, Field, Flex, Grid, Loader, Modal, Typography } from '@strapi/design-system';
 import { Duplicate, WarningCircle } from '@strapi/icons';
 import { useClipboard, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
@@ -74,6 +74,18 @@ export function Section({ title, id, actions, children }: { title: string; id: s
         {children}
       </Flex>
     </Box>
+  );
+}
+
+/** The colour of a state: success (green), danger (red), warning (orange), neutral (grey). */
+export type Tone = 'success' | 'danger' | 'warning' | 'neutral';
+
+/** A badge in the colours of a state (the same shades on every page). */
+export function ToneBadge({ tone, children }: { tone: Tone; children: React.ReactNode }) {
+  return (
+    <Badge backgroundColor={tone === 'neutral' ? 'neutral150' : `${tone}100`} textColor={`${tone}700`}>
+      {children}
+    </Badge>
   );
 }
 

@@ -37,7 +37,7 @@ import {
 } from '../utils/model';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
 import { OptionalNameSelect } from '../components/form-parts';
-import { ConfirmAction, CopyField, LoadState, Notice, Section, useLoad, useNotifiedCall, useT, type MessageKey } from '../components/ui';
+import { ConfirmAction, CopyField, LoadState, Notice, Section, ToneBadge, useLoad, useNotifiedCall, useT, type MessageKey } from '../components/ui';
 
 const API = `/${PLUGIN_ID}`;
 const MAX_METADATA_BYTES = 1024 * 1024;
@@ -180,20 +180,20 @@ function ConnectionCard({
             <Flex gap={2} wrap="wrap">
               <Badge>{connection.type.toUpperCase()}</Badge>
               {connection.enabled ? (
-                <Badge backgroundColor="success100" textColor="success700">
+                <ToneBadge tone="success">
                   {t('connections.enabled')}
-                </Badge>
+                </ToneBadge>
               ) : (
-                <Badge backgroundColor="neutral150" textColor="neutral700">
+                <ToneBadge tone="neutral">
                   {t('connections.disabled')}
-                </Badge>
+                </ToneBadge>
               )}
               <Badge>{t('connections.jit', { value: t(connection.jit ? 'common.yes' : 'common.no') })}</Badge>
               <Badge>{t(connection.source === 'config' ? 'connections.source.config' : 'connections.source.database')}</Badge>
               {connection.readOnly && (
-                <Badge backgroundColor="warning100" textColor="warning700">
+                <ToneBadge tone="warning">
                   {t('connections.readOnly')}
-                </Badge>
+                </ToneBadge>
               )}
             </Flex>
           </Flex>

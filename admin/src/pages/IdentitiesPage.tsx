@@ -10,7 +10,7 @@ import { Badge, Box, Button, Flex, Grid, Table, Tabs, Tbody, Td, Th, Thead, Tr, 
 import { ArrowClockwise, Check, Cross, Mail, Play } from '@strapi/icons';
 import { useFetchClient } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
-import { ConfirmAction, DetailDialog, GridCell, LoadState, Notice, Section, useLoad, useNotifiedCall, useT, type MessageKey, type Translate } from '../components/ui';
+import { ConfirmAction, DetailDialog, GridCell, LoadState, Notice, Section, ToneBadge, useLoad, useNotifiedCall, useT, type MessageKey, type Translate } from '../components/ui';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
 import { Chip, DateTimeCell, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
 import { OutcomeBadge, type LogEvent } from './LogPage';
@@ -120,13 +120,8 @@ function Identities(rights: SettingsRights) {
 /** Status badge of a person: active, deactivated, no access (no rule lets them in), or held for approval. */
 function StatusBadge({ status }: { status: IdentityRow['status'] }) {
   const t = useT();
-  const colors = {
-    active: { backgroundColor: 'success100', textColor: 'success700' },
-    inactive: { backgroundColor: 'neutral150', textColor: 'neutral700' },
-    'no-access': { backgroundColor: 'danger100', textColor: 'danger700' },
-    held: { backgroundColor: 'warning100', textColor: 'warning700' },
-  }[status];
-  return <Badge {...colors}>{t(`identities.status.${status}` as MessageKey)}</Badge>;
+  const tone = ({ active: 'success', inactive: 'neutral', 'no-access': 'danger', held: 'warning' } as const)[status];
+  return <ToneBadge tone={tone}>{t(`identities.status.${status}` as MessageKey)}</ToneBadge>;
 }
 
 const roleNames = (row: IdentityRow) => row.adminUser?.roles.map((role) => role.name) ?? row.mapping?.roles ?? [];
@@ -633,9 +628,9 @@ function StagedTab({ rights, onDecided }: { rights: SettingsRights; onDecided: (
                 <Td>
                   <Flex direction="column" alignItems="flex-start" gap={1}>
                     <Typography fontWeight="semiBold">{entry.userName ?? `#${entry.identityId}`}</Typography>
-                    <Badge backgroundColor="warning100" textColor="warning700">
+                    <ToneBadge tone="warning">
                       {t(`staged.kind.${entry.kind}` as MessageKey)}
-                    </Badge>
+                    </ToneBadge>
                   </Flex>
                 </Td>
                 <Td>

@@ -5,12 +5,12 @@
  */
 import * as React from 'react';
 import { useIntl } from 'react-intl';
-import { Badge, Box, Button, Flex, Grid, IconButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Box, Button, Flex, Grid, IconButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Download, Eye } from '@strapi/icons';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import { apiErrorMessage } from '../utils/model';
-import { DetailDialog, GridCell, LoadState, Section, useLoad, useT, type MessageKey } from '../components/ui';
+import { DetailDialog, GridCell, LoadState, Section, ToneBadge, useLoad, useT, type MessageKey } from '../components/ui';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
 import { Chip, DateTimeCell, DateTimeFilter, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
 
@@ -64,13 +64,8 @@ const filterQuery = (filters: Filters) => ({
 
 export function OutcomeBadge({ outcome }: { outcome: string }) {
   const t = useT();
-  const colors =
-    outcome === 'success'
-      ? { backgroundColor: 'success100', textColor: 'success700' }
-      : outcome === 'failure'
-        ? { backgroundColor: 'danger100', textColor: 'danger700' }
-        : { backgroundColor: 'warning100', textColor: 'warning700' };
-  return <Badge {...colors}>{t(`log.outcome.${outcome}` as MessageKey)}</Badge>;
+  const tone = outcome === 'success' ? 'success' : outcome === 'failure' ? 'danger' : 'warning';
+  return <ToneBadge tone={tone}>{t(`log.outcome.${outcome}` as MessageKey)}</ToneBadge>;
 }
 
 export default settingsPage(ProvisioningLog);
@@ -99,6 +94,8 @@ function ProvisioningLog(rights: SettingsRights) {
     setFilters((previous) => ({ ...previous, [key]: value }));
     setPage(1);
   };
+  /** The props every filter box shares: its name (the filter's key), its value, and how it changes. */
+  const filterOf = (key: keyof Filters) => ({ name: key, value: filters[key], onChange: setFilter(key) });
 
   async function exportCsv() {
     setExporting(true);
@@ -153,43 +150,37 @@ function ProvisioningLog(rights: SettingsRights) {
       >
         <Grid.Root gap={4}>
           <GridCell col={4}>
-            <SearchFilter name="search" label={t('log.filters.search')} hint={t('log.filters.searchHint')} value={filters.search} onChange={setFilter('search')} />
+            <SearchFilter {...filterOf('search')} label={t('log.filters.search')} hint={t('log.filters.searchHint')} />
           </GridCell>
           <GridCell col={2} s={6}>
             <SelectFilter
-              name="outcome"
+              {...filterOf('outcome')}
               label={t('log.filters.outcome')}
-              value={filters.outcome}
-              onChange={setFilter('outcome')}
               options={['success', 'failure', 'staged'].map((value) => ({ value, label: t(`log.outcome.${value}` as MessageKey) }))}
             />
           </GridCell>
           <GridCell col={2} s={6}>
             <SelectFilter
-              name="resourceType"
+              {...filterOf('resourceType')}
               label={t('log.filters.resourceType')}
-              value={filters.resourceType}
-              onChange={setFilter('resourceType')}
               options={RESOURCE_TYPES.map((value) => ({ value, label: t(`log.type.${value}` as MessageKey) }))}
             />
           </GridCell>
           <GridCell col={2} s={6}>
-            <SelectFilter name="operation" label={t('log.filters.operation')} value={filters.operation} onChange={setFilter('operation')} options={OPERATIONS.map((value) => ({ value, label: value }))} />
+            <SelectFilter {...filterOf('operation')} label={t('log.filters.operation')} options={OPERATIONS.map((value) => ({ value, label: value }))} />
           </GridCell>
           <GridCell col={2} s={6}>
             <SelectFilter
-              name="tokenId"
+              {...filterOf('tokenId')}
               label={t('log.filters.token')}
-              value={filters.tokenId}
-              onChange={setFilter('tokenId')}
               options={(tokens.data ?? []).map((token) => ({ value: String(token.id), label: token.revokedAt ? t('log.tokenRevoked', { name: token.name }) : token.name }))}
             />
           </GridCell>
           <GridCell col={3} s={6}>
-            <DateTimeFilter name="since" label={t('log.filters.since')} value={filters.since} onChange={setFilter('since')} />
+            <DateTimeFilter {...filterOf('since')} label={t('log.filters.since')} />
           </GridCell>
           <GridCell col={3} s={6}>
-            <DateTimeFilter name="until" label={t('log.filters.until')} value={filters.until} onChange={setFilter('until')} />
+            <DateTimeFilter {...filterOf('until')} label={t('log.filters.until')} />
           </GridCell>
         </Grid.Root>
       </Section>

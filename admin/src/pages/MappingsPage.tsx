@@ -61,7 +61,7 @@ import {
   type PlacedErrors,
   type RuleForm,
 } from '../utils/mapping-model';
-import { GridCell, LoadState, Notice, Section, useLoad, useT, type MessageKey, type Translate } from '../components/ui';
+import { GridCell, LoadState, Notice, Section, ToneBadge, useLoad, useT, type MessageKey, type Translate } from '../components/ui';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
 import { AddButton, nameOptions, OptionalNameSelect, patchAt, RemoveButton, removeAt, replaceAt, VISUALLY_HIDDEN, withCurrent } from '../components/form-parts';
 
@@ -287,9 +287,9 @@ function StatusSection({ mapping, onRefresh }: { mapping: MappingView; onRefresh
         <Badge>{t(sourceKey)}</Badge>
         <Badge data-testid="mapping-version">{t('mapping.status.version', { version: mapping.version })}</Badge>
         {mapping.readOnly && (
-          <Badge backgroundColor="warning100" textColor="warning700">
+          <ToneBadge tone="warning">
             {t('connections.readOnly')}
-          </Badge>
+          </ToneBadge>
         )}
       </Flex>
       <Typography textColor="neutral600">{t(mapping.managesRoles ? 'mapping.status.manages' : 'mapping.status.notManaging')}</Typography>
@@ -937,13 +937,13 @@ function ExplainSection({ roleName }: { roleName: (code: string) => string }) {
             <Typography fontWeight="bold">{t('mapping.explain.roles')}</Typography>
             {result.roles.length === 0 ? <Typography>{t('common.none')}</Typography> : result.roles.map((role) => <Badge key={role}>{roleName(role)}</Badge>)}
             {result.active ? (
-              <Badge backgroundColor="success100" textColor="success700">
+              <ToneBadge tone="success">
                 {t('mapping.explain.active')}
-              </Badge>
+              </ToneBadge>
             ) : (
-              <Badge backgroundColor="danger100" textColor="danger700">
+              <ToneBadge tone="danger">
                 {t('mapping.explain.inactive')}
-              </Badge>
+              </ToneBadge>
             )}
           </Flex>
           <Typography>
@@ -976,9 +976,9 @@ function ExplainSection({ roleName }: { roleName: (code: string) => string }) {
                       <Flex gap={2}>
                         <Typography fontWeight="bold">{rule.ruleId}</Typography>
                         {rule.matched ? (
-                          <Badge backgroundColor="success100" textColor="success700">
+                          <ToneBadge tone="success">
                             {t('mapping.explain.matched')}
-                          </Badge>
+                          </ToneBadge>
                         ) : (
                           <Badge>{t('mapping.explain.notMatched')}</Badge>
                         )}

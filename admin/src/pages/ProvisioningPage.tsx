@@ -27,7 +27,7 @@ import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import en from '../translations/en.json';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
-import { ConfirmAction, CopyField, GridCell, LoadState, Notice, Section, useLoad, useNameDescriptionForm, useNotifiedCall, useT, type Translate } from '../components/ui';
+import { ConfirmAction, CopyField, GridCell, LoadState, Notice, Section, ToneBadge, useLoad, useNameDescriptionForm, useNotifiedCall, useT, type Translate } from '../components/ui';
 
 const API = `/${PLUGIN_ID}`;
 const STATUS_HOURS = 24;
@@ -305,13 +305,13 @@ function DirectoryBlock({
                   </Td>
                   <Td>
                     {token.revokedAt ? (
-                      <Badge backgroundColor="danger100" textColor="danger700">
+                      <ToneBadge tone="danger">
                         {t('provisioning.tokens.revoked')}
-                      </Badge>
+                      </ToneBadge>
                     ) : (
-                      <Badge backgroundColor="success100" textColor="success700">
+                      <ToneBadge tone="success">
                         {t('provisioning.tokens.active')}
-                      </Badge>
+                      </ToneBadge>
                     )}
                   </Td>
                   <Td>
