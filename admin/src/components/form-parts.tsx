@@ -1,6 +1,7 @@
 /**
- * Building blocks of the editable forms (Attribute mapping, Connections): lists of items added and removed in
- * place, selects that keep a value no longer among their choices, legends for screen readers only.
+ * Building blocks of the editable forms (Attribute mapping, Connections, Provisioning): "Add" buttons shown only
+ * to those who may edit, lists of items changed in place, selects that keep a value no longer among their
+ * choices, legends for screen readers only.
  */
 import * as React from 'react';
 import { Button, SingleSelect, SingleSelectOption } from '@strapi/design-system';

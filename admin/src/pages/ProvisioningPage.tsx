@@ -27,6 +27,7 @@ import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import en from '../translations/en.json';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
+import { AddButton } from '../components/form-parts';
 import { ConfirmAction, CopyField, GridCell, LoadState, Notice, Section, ToneBadge, useLoad, useNameDescriptionForm, useNotifiedCall, useT, type Translate } from '../components/ui';
 
 const API = `/${PLUGIN_ID}`;
@@ -109,11 +110,9 @@ function Provisioning(rights: SettingsRights) {
             title={t('provisioning.directories.title')}
             id="ib-directories"
             actions={
-              canUpdate ? (
-                <Button variant="secondary" startIcon={<Plus />} onClick={() => setAddingDirectory(true)}>
-                  {t('provisioning.directories.add')}
-                </Button>
-              ) : undefined
+              <AddButton hidden={!canUpdate} onClick={() => setAddingDirectory(true)}>
+                {t('provisioning.directories.add')}
+              </AddButton>
             }
           >
             <Typography textColor="neutral600">{t('provisioning.directories.intro')}</Typography>
