@@ -10,14 +10,13 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { bootApp, type TestApp } from '../integration/helpers/app';
-import { adminUserByEmail, createSuperAdmin } from '../integration/helpers/admin';
+import { adminUserByEmail } from '../integration/helpers/admin';
 import { request, scimClient, type ScimClient } from '../integration/helpers/http';
-import { launchBrowser, screenshot, signInWithPassword } from './helpers/browser';
+import { launchBrowser, shotWholePage, signInWithPassword } from './helpers/browser';
+import { asSignedIn, createAdminUser, createOwnerAndEditor, openSettingsPage as openSettingsPageOf, OWNER, EDITOR, type Person } from './helpers/admin';
 import { startRecipientSink, type RecipientSink } from './helpers/smtp';
 
-const OWNER = { email: 'owner@example.com', password: 'Owner-Passw0rd!' };
-const EDITOR = { email: 'editor@example.com', password: 'Editor-Passw0rd!' };
-const AUDITOR = { email: 'auditor@example.com', password: 'Auditor-Passw0rd!' };
+const AUDITOR: Person = { email: 'auditor@example.com', password: 'Auditor-Passw0rd!' };
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const FOLDERS = 'urn:ietf:params:scim:schemas:extension:2.0:CustomExtensionName:folders';
 
@@ -63,17 +62,11 @@ beforeAll(async () => {
       invitations: { enabled: true, appName: 'Acme CMS' },
     },
   });
-  ownerToken = await createSuperAdmin(app, OWNER.email, OWNER.password);
-  const editorRole = await app.strapi.db.query('admin::role').findOne({ where: { code: 'strapi-editor' } });
-  await app.strapi.service('admin::user').create({
-    email: EDITOR.email, password: EDITOR.password, firstname: 'Eddie', lastname: 'Editor', isActive: true, registrationToken: null, roles: [editorRole.id],
-  });
+  ownerToken = await createOwnerAndEditor(app);
   // Read permission of the plugin only: may look at both pages, may not act.
   const auditorRole = await app.strapi.service('admin::role').create({ name: 'Auditor', description: 'Reads the provisioning log' });
   await app.strapi.service('admin::role').addPermissions(auditorRole.id, [{ action: 'plugin::identity-bridge.read', subject: null }]);
-  await app.strapi.service('admin::user').create({
-    email: AUDITOR.email, password: AUDITOR.password, firstname: 'Audrey', lastname: 'Auditor', isActive: true, registrationToken: null, roles: [auditorRole.id],
-  });
+  await createAdminUser(app, AUDITOR, 'Audrey', 'Auditor', [auditorRole.id]);
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
@@ -84,29 +77,8 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-/** A screenshot of the whole page (Strapi scrolls inside its own containers: grow the viewport for the shot). */
-async function shot(target: Page, name: string) {
-  const size = target.viewportSize() ?? { width: 1280, height: 900 };
-  const height = await target.evaluate(() => {
-    const scrolled = Array.from(document.querySelectorAll<HTMLElement>('*')).filter((element) => {
-      const overflow = getComputedStyle(element).overflowY;
-      return (overflow === 'auto' || overflow === 'scroll') && element.scrollHeight > element.clientHeight;
-    });
-    return Math.max(window.innerHeight, ...scrolled.map((element) => element.scrollHeight + element.getBoundingClientRect().top + 40));
-  });
-  await target.mouse.move(1, 1);
-  await target.setViewportSize({ width: size.width, height: Math.min(Math.ceil(height), 6000) });
-  await target.waitForTimeout(500);
-  await screenshot(target, name);
-  await target.setViewportSize(size);
-}
-
-async function openSettingsPage(linkName: string) {
-  await page.goto(`${app.origin}/admin/settings`);
-  const link = page.getByRole('link', { name: linkName });
-  await link.waitFor({ timeout: 60_000 });
-  await link.click();
-}
+const shot = (target: Page, name: string) => shotWholePage(target, name, 6000);
+const openSettingsPage = (linkName: string) => openSettingsPageOf(page, app.origin, linkName);
 
 /** Picks `option` in the labelled design-system select. */
 async function choose(label: string, option: string) {
@@ -294,33 +266,31 @@ describe('Identities', () => {
 
 describe('an auditor (read permission only)', () => {
   test('reads both pages, is told so, and finds the actions disabled', async () => {
-    const auditorContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const auditorPage = await auditorContext.newPage();
-    try {
-      await signInWithPassword(auditorPage, app.origin, AUDITOR.email, AUDITOR.password);
-      await auditorPage.goto(`${app.origin}/admin/settings/identity-bridge/log`);
-      await auditorPage.getByTestId('log-table').waitFor({ timeout: 60_000 });
-      await auditorPage.getByText('You can view this page', { exact: false }).waitFor();
-      await auditorPage.goto(`${app.origin}/admin/settings/identity-bridge/identities`);
-      await auditorPage.getByRole('button', { name: 'Open ann@example.com' }).click();
-      const dialog = auditorPage.getByRole('dialog');
-      await dialog.getByTestId('identity-detail').waitFor();
-      expect(await dialog.getByRole('button', { name: 'Re-apply mapping' }).isDisabled()).toBe(true);
-      expect(await dialog.getByRole('button', { name: 'Re-send invitation' }).isDisabled()).toBe(true);
-      await dialog.getByText('These actions need the', { exact: false }).waitFor();
-      await shot(auditorPage, 'auditor-identity-read-only');
-    } finally {
-      await auditorContext.close();
-    }
+    await asSignedIn(
+      browser,
+      app.origin,
+      AUDITOR,
+      async (auditorPage) => {
+        await auditorPage.goto(`${app.origin}/admin/settings/identity-bridge/log`);
+        await auditorPage.getByTestId('log-table').waitFor({ timeout: 60_000 });
+        await auditorPage.getByText('You can view this page', { exact: false }).waitFor();
+        await auditorPage.goto(`${app.origin}/admin/settings/identity-bridge/identities`);
+        await auditorPage.getByRole('button', { name: 'Open ann@example.com' }).click();
+        const dialog = auditorPage.getByRole('dialog');
+        await dialog.getByTestId('identity-detail').waitFor();
+        expect(await dialog.getByRole('button', { name: 'Re-apply mapping' }).isDisabled()).toBe(true);
+        expect(await dialog.getByRole('button', { name: 'Re-send invitation' }).isDisabled()).toBe(true);
+        await dialog.getByText('These actions need the', { exact: false }).waitFor();
+        await shot(auditorPage, 'auditor-identity-read-only');
+      },
+      { width: 1280, height: 900 },
+    );
   });
 });
 
 describe('an Editor', () => {
   test('sees neither page in the menu and gets "no permission" on their URLs', async () => {
-    const editorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const editorPage = await editorContext.newPage();
-    try {
-      await signInWithPassword(editorPage, app.origin, EDITOR.email, EDITOR.password);
+    await asSignedIn(browser, app.origin, EDITOR, async (editorPage) => {
       await editorPage.goto(`${app.origin}/admin/settings`);
       await editorPage.waitForLoadState('networkidle');
       expect(await editorPage.getByRole('link', { name: 'Provisioning log' }).count()).toBe(0);
@@ -332,8 +302,6 @@ describe('an Editor', () => {
         expect(await editorPage.getByTestId('identities-table').count()).toBe(0);
       }
       await shot(editorPage, 'editor-no-log-permission');
-    } finally {
-      await editorContext.close();
-    }
+    });
   });
 });

@@ -8,8 +8,8 @@ import { bootApp, type TestApp } from '../integration/helpers/app';
 import { createSuperAdmin } from '../integration/helpers/admin';
 import { scimClient } from '../integration/helpers/http';
 import { launchBrowser, shotWholePage, signInWithPassword } from './helpers/browser';
+import { OWNER } from './helpers/admin';
 
-const OWNER = { email: 'owner@example.com', password: 'Owner-Passw0rd!' };
 const TEAM = 'urn:ietf:params:scim:schemas:extension:2.0:Metadata:team';
 
 let app: TestApp;

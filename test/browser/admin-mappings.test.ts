@@ -8,12 +8,11 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { bootApp, type TestApp } from '../integration/helpers/app';
-import { adminUserByEmail, createSuperAdmin } from '../integration/helpers/admin';
+import { adminUserByEmail } from '../integration/helpers/admin';
 import { scimClient } from '../integration/helpers/http';
 import { launchBrowser, shotWholePage, signInWithPassword } from './helpers/browser';
+import { asSignedIn, createOwnerAndEditor, OWNER, EDITOR } from './helpers/admin';
 
-const OWNER = { email: 'owner@example.com', password: 'Owner-Passw0rd!' };
-const EDITOR = { email: 'editor@example.com', password: 'Editor-Passw0rd!' };
 const CUSTOM = 'urn:ietf:params:scim:schemas:extension:2.0:CustomExtensionName';
 const METADATA = 'urn:ietf:params:scim:schemas:extension:2.0:Metadata';
 
@@ -34,11 +33,7 @@ const entraUser = (login: string, folders: string[], team: string) => ({
 
 beforeAll(async () => {
   app = await bootApp({ adminPanel: true });
-  await createSuperAdmin(app, OWNER.email, OWNER.password);
-  const editorRole = await app.strapi.db.query('admin::role').findOne({ where: { code: 'strapi-editor' } });
-  await app.strapi.service('admin::user').create({
-    email: EDITOR.email, password: EDITOR.password, firstname: 'Eddie', lastname: 'Editor', isActive: true, registrationToken: null, roles: [editorRole.id],
-  });
+  await createOwnerAndEditor(app);
   await app.strapi.plugin('upload').service('folder').create({ name: 'Marketing', parent: null });
 
   const scim = scimClient(app.scimUrl, app.scimToken);
@@ -198,16 +193,11 @@ describe('Attribute mapping', () => {
 
 describe('an Editor', () => {
   test('cannot open the Attribute mapping page', async () => {
-    const editorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const editorPage = await editorContext.newPage();
-    try {
-      await signInWithPassword(editorPage, app.origin, EDITOR.email, EDITOR.password);
+    await asSignedIn(browser, app.origin, EDITOR, async (editorPage) => {
       await editorPage.goto(`${app.origin}/admin/settings/identity-bridge/mappings`);
       await editorPage.getByText("You don't have the permissions to access that content").waitFor({ timeout: 30_000 });
       expect(await editorPage.getByTestId('mapping-status').count()).toBe(0);
       await shot(editorPage, 'mapping-editor-refused');
-    } finally {
-      await editorContext.close();
-    }
+    });
   });
 });

@@ -9,13 +9,11 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { bootApp, type TestApp } from '../integration/helpers/app';
-import { createSuperAdmin } from '../integration/helpers/admin';
 import { request, scimClient } from '../integration/helpers/http';
 import { TestIdp } from '../unit/sso/saml/helpers/saml-idp';
-import { launchBrowser, screenshot, signInWithPassword } from './helpers/browser';
+import { launchBrowser, shotWholePage, signInWithPassword } from './helpers/browser';
+import { asSignedIn, createOwnerAndEditor, openSettingsPage as openSettingsPageOf, OWNER, EDITOR } from './helpers/admin';
 
-const OWNER = { email: 'owner@example.com', password: 'Owner-Passw0rd!' };
-const EDITOR = { email: 'editor@example.com', password: 'Editor-Passw0rd!' };
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT_SECRET = 'oidc-client-secret-that-must-never-reach-the-page';
 
@@ -42,17 +40,7 @@ beforeAll(async () => {
       ],
     },
   });
-  await createSuperAdmin(app, OWNER.email, OWNER.password);
-  const editorRole = await app.strapi.db.query('admin::role').findOne({ where: { code: 'strapi-editor' } });
-  await app.strapi.service('admin::user').create({
-    email: EDITOR.email,
-    password: EDITOR.password,
-    firstname: 'Eddie',
-    lastname: 'Editor',
-    isActive: true,
-    registrationToken: null,
-    roles: [editorRole.id],
-  });
+  await createOwnerAndEditor(app);
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin });
@@ -63,34 +51,11 @@ afterAll(async () => {
   await app?.close();
 });
 
-/**
- * A screenshot of the whole page: Strapi's admin scrolls inside its own containers (so `fullPage` sees one
- * viewport); the viewport is grown to the tallest scrolled content for the shot, then restored.
- */
-async function shot(target: Page, name: string) {
-  const size = target.viewportSize() ?? { width: 1280, height: 900 };
-  const height = await target.evaluate(() => {
-    const scrolled = Array.from(document.querySelectorAll<HTMLElement>('*')).filter((element) => {
-      const overflow = getComputedStyle(element).overflowY;
-      return (overflow === 'auto' || overflow === 'scroll') && element.scrollHeight > element.clientHeight;
-    });
-    return Math.max(window.innerHeight, ...scrolled.map((element) => element.scrollHeight + element.getBoundingClientRect().top + 40));
-  });
-  await target.mouse.move(1, 1);
-  await target.setViewportSize({ width: size.width, height: Math.min(Math.ceil(height), 6000) });
-  await target.waitForTimeout(500); // dialogs and accordions animate in
-  await screenshot(target, name);
-  await target.setViewportSize(size);
-}
+const shot = (target: Page, name: string) => shotWholePage(target, name, 6000);
 
 const valueOf = (testId: string) => page.getByTestId(testId).inputValue();
 
-async function openSettingsPage(linkName: string) {
-  await page.goto(`${app.origin}/admin/settings`);
-  const link = page.getByRole('link', { name: linkName });
-  await link.waitFor({ timeout: 60_000 });
-  await link.click();
-}
+const openSettingsPage = (linkName: string) => openSettingsPageOf(page, app.origin, linkName);
 
 describe('Provisioning (SCIM)', () => {
   let secret = '';
@@ -348,10 +313,7 @@ describe('Connections (SSO)', () => {
 
 describe('an Editor', () => {
   test('sees no Identity bridge settings links and gets "no permission" on the page URLs', async () => {
-    const editorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const editorPage = await editorContext.newPage();
-    try {
-      await signInWithPassword(editorPage, app.origin, EDITOR.email, EDITOR.password);
+    await asSignedIn(browser, app.origin, EDITOR, async (editorPage) => {
       await editorPage.goto(`${app.origin}/admin/settings`);
       await editorPage.waitForLoadState('networkidle');
       await editorPage.getByRole('link', { name: /Overview|Application/ }).first().waitFor({ timeout: 30_000 }).catch(() => undefined);
@@ -370,8 +332,6 @@ describe('an Editor', () => {
         const reply = await request('GET', `${app.origin}/identity-bridge/settings`, undefined, { token: JSON.parse(token) });
         expect(reply.status).toBe(403);
       }
-    } finally {
-      await editorContext.close();
-    }
+    });
   });
 });

@@ -74,6 +74,16 @@ export function SearchFilter({ name, label, hint, value, onChange }: { name: str
   );
 }
 
+/** A labelled date-and-time box (the browser's local time, as `YYYY-MM-DDTHH:mm`). */
+export function DateTimeFilter({ name, label, value, onChange }: { name: string; label: string; value: string; onChange: (value: string) => void }) {
+  return (
+    <Field.Root name={name} id={`ib-filter-${name}`}>
+      <Field.Label>{label}</Field.Label>
+      <Field.Input type="datetime-local" size="S" value={value} onChange={(event: React.ChangeEvent<HTMLInputElement>) => onChange(event.target.value)} />
+    </Field.Root>
+  );
+}
+
 /** "Rows 26–50 of 120", previous / next, and the page size; the server sends one page at a time. */
 export function Pager({
   page,

@@ -1,7 +1,7 @@
-/** Small building blocks shared by the settings pages: translations, copyable values, sections, load states. */
+/** Small building blocks shared by the settings pages: translations, copyable values, sections, load states, dialogs. */
 import * as React from 'react';
 import { useIntl } from 'react-intl';
-import { Box, Button, Dialog, Field, Flex, Loader, Typography } from '@strapi/design-system';
+import { Badge, Box, Button, Dialog, Field, Flex, Grid, Loader, Modal, Typography } from '@strapi/design-system';
 import { Duplicate, WarningCircle } from '@strapi/icons';
 import { useClipboard, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
@@ -74,6 +74,27 @@ export function Section({ title, id, actions, children }: { title: string; id: s
         {children}
       </Flex>
     </Box>
+  );
+}
+
+/** The colour of a state: success (green), danger (red), warning (orange), neutral (grey). */
+export type Tone = 'success' | 'danger' | 'warning' | 'neutral';
+
+/** A badge in the colours of a state (the same shades on every page). */
+export function ToneBadge({ tone, children }: { tone: Tone; children: React.ReactNode }) {
+  return (
+    <Badge backgroundColor={tone === 'neutral' ? 'neutral150' : `${tone}100`} textColor={`${tone}700`}>
+      {children}
+    </Badge>
+  );
+}
+
+/** One cell of a form or filter grid: `col` of the 12 columns on wide screens, `s` on small ones; content stretched. */
+export function GridCell({ col, s = 12, children }: { col: number; s?: number; children: React.ReactNode }) {
+  return (
+    <Grid.Item col={col} s={s} direction="column" alignItems="stretch">
+      {children}
+    </Grid.Item>
   );
 }
 
@@ -173,6 +194,37 @@ const NOTICE_COLORS = {
   warning: { background: 'warning100', border: 'warning200', title: 'warning700' },
   info: { background: 'primary100', border: 'primary200', title: 'primary700' },
 } as const;
+
+/** A dialog that only shows something (an entry, a person, a group's members): a title, the body, and Close. */
+export function DetailDialog({
+  title,
+  onClose,
+  style,
+  children,
+}: {
+  title: React.ReactNode;
+  onClose: () => void;
+  /** Style of the dialog box (e.g. a wider one for a table). */
+  style?: React.CSSProperties;
+  children: React.ReactNode;
+}) {
+  const t = useT();
+  return (
+    <Modal.Root open onOpenChange={(open: boolean) => !open && onClose()}>
+      <Modal.Content style={style}>
+        <Modal.Header>
+          <Modal.Title>{title}</Modal.Title>
+        </Modal.Header>
+        <Modal.Body>{children}</Modal.Body>
+        <Modal.Footer>
+          <Modal.Close>
+            <Button variant="tertiary">{t('common.close')}</Button>
+          </Modal.Close>
+        </Modal.Footer>
+      </Modal.Content>
+    </Modal.Root>
+  );
+}
 
 /**
  * A message box that stays (no close button that would do nothing): errors are announced (`role="alert"`),

@@ -13,8 +13,6 @@ import {
   LinkButton,
   Modal,
   Radio,
-  SingleSelect,
-  SingleSelectOption,
   Textarea,
   Typography,
 } from '@strapi/design-system';
@@ -38,7 +36,8 @@ import {
   type ConnectionView,
 } from '../utils/model';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
-import { ConfirmAction, CopyField, LoadState, Notice, Section, useLoad, useNotifiedCall, useT, type MessageKey } from '../components/ui';
+import { OptionalNameSelect } from '../components/form-parts';
+import { ConfirmAction, CopyField, LoadState, Notice, Section, ToneBadge, useLoad, useNotifiedCall, useT, type MessageKey } from '../components/ui';
 
 const API = `/${PLUGIN_ID}`;
 const MAX_METADATA_BYTES = 1024 * 1024;
@@ -181,20 +180,20 @@ function ConnectionCard({
             <Flex gap={2} wrap="wrap">
               <Badge>{connection.type.toUpperCase()}</Badge>
               {connection.enabled ? (
-                <Badge backgroundColor="success100" textColor="success700">
+                <ToneBadge tone="success">
                   {t('connections.enabled')}
-                </Badge>
+                </ToneBadge>
               ) : (
-                <Badge backgroundColor="neutral150" textColor="neutral700">
+                <ToneBadge tone="neutral">
                   {t('connections.disabled')}
-                </Badge>
+                </ToneBadge>
               )}
               <Badge>{t('connections.jit', { value: t(connection.jit ? 'common.yes' : 'common.no') })}</Badge>
               <Badge>{t(connection.source === 'config' ? 'connections.source.config' : 'connections.source.database')}</Badge>
               {connection.readOnly && (
-                <Badge backgroundColor="warning100" textColor="warning700">
+                <ToneBadge tone="warning">
                   {t('connections.readOnly')}
-                </Badge>
+                </ToneBadge>
               )}
             </Flex>
           </Flex>
@@ -470,14 +469,7 @@ function ConnectionModal({
               )}
               <Field.Root name="directory" hint={t('form.directoryHint')} error={errorOf('directory')}>
                 <Field.Label>{t('form.directory')}</Field.Label>
-                <SingleSelect value={form.directory || NO_DIRECTORY} onChange={(value: string | number) => set('directory', value === NO_DIRECTORY ? '' : String(value))}>
-                  <SingleSelectOption value={NO_DIRECTORY}>{t('form.directoryNone')}</SingleSelectOption>
-                  {[...new Set([...directories, ...(form.directory ? [form.directory] : [])])].map((name) => (
-                    <SingleSelectOption key={name} value={name}>
-                      {name}
-                    </SingleSelectOption>
-                  ))}
-                </SingleSelect>
+                <OptionalNameSelect value={form.directory} names={directories} noneLabel={t('form.directoryNone')} onChange={(value) => set('directory', value)} />
                 <Field.Hint />
                 <Field.Error />
               </Field.Root>
@@ -499,8 +491,6 @@ function ConnectionModal({
     </Modal.Root>
   );
 }
-
-const NO_DIRECTORY = '__none__';
 
 function LoginPolicySection({ canUpdate }: { canUpdate: boolean }) {
   const t = useT();

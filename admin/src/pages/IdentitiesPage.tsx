@@ -6,11 +6,11 @@
  */
 import * as React from 'react';
 import { useIntl } from 'react-intl';
-import { Badge, Box, Button, Flex, Grid, Modal, Table, Tabs, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Badge, Box, Button, Flex, Grid, Table, Tabs, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Check, Cross, Mail, Play } from '@strapi/icons';
 import { useFetchClient } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
-import { ConfirmAction, LoadState, Notice, Section, useLoad, useNotifiedCall, useT, type MessageKey, type Translate } from '../components/ui';
+import { ConfirmAction, DetailDialog, GridCell, LoadState, Notice, Section, ToneBadge, useLoad, useNotifiedCall, useT, type MessageKey, type Translate } from '../components/ui';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
 import { Chip, DateTimeCell, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
 import { OutcomeBadge, type LogEvent } from './LogPage';
@@ -120,13 +120,8 @@ function Identities(rights: SettingsRights) {
 /** Status badge of a person: active, deactivated, no access (no rule lets them in), or held for approval. */
 function StatusBadge({ status }: { status: IdentityRow['status'] }) {
   const t = useT();
-  const colors = {
-    active: { backgroundColor: 'success100', textColor: 'success700' },
-    inactive: { backgroundColor: 'neutral150', textColor: 'neutral700' },
-    'no-access': { backgroundColor: 'danger100', textColor: 'danger700' },
-    held: { backgroundColor: 'warning100', textColor: 'warning700' },
-  }[status];
-  return <Badge {...colors}>{t(`identities.status.${status}` as MessageKey)}</Badge>;
+  const tone = ({ active: 'success', inactive: 'neutral', 'no-access': 'danger', held: 'warning' } as const)[status];
+  return <ToneBadge tone={tone}>{t(`identities.status.${status}` as MessageKey)}</ToneBadge>;
 }
 
 const roleNames = (row: IdentityRow) => row.adminUser?.roles.map((role) => role.name) ?? row.mapping?.roles ?? [];
@@ -156,10 +151,10 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
   return (
     <Section title={t('identities.users.title')} id="ib-users" actions={<RefreshButton onClick={people.reload} />}>
       <Grid.Root gap={4}>
-        <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+        <GridCell col={4}>
           <SearchFilter name="identity-search" label={t('identities.search')} hint={t('identities.searchHint')} value={search} onChange={reset(setSearch)} />
-        </Grid.Item>
-        <Grid.Item col={3} s={6} direction="column" alignItems="stretch">
+        </GridCell>
+        <GridCell col={3} s={6}>
           <SelectFilter
             name="directory"
             label={t('identities.filter.directory')}
@@ -167,8 +162,8 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
             onChange={reset(setDirectoryId)}
             options={(directories.data ?? []).map((directory) => ({ value: String(directory.id), label: directory.name }))}
           />
-        </Grid.Item>
-        <Grid.Item col={2} s={6} direction="column" alignItems="stretch">
+        </GridCell>
+        <GridCell col={2} s={6}>
           <SelectFilter
             name="active"
             label={t('identities.filter.status')}
@@ -179,8 +174,8 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
               { value: 'false', label: t('identities.status.inactive') },
             ]}
           />
-        </Grid.Item>
-        <Grid.Item col={3} s={6} direction="column" alignItems="stretch">
+        </GridCell>
+        <GridCell col={3} s={6}>
           <SelectFilter
             name="source"
             label={t('identities.filter.source')}
@@ -191,7 +186,7 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
               { value: 'sso', label: t('identities.source.sso') },
             ]}
           />
-        </Grid.Item>
+        </GridCell>
       </Grid.Root>
       <LoadState loading={people.loading} error={people.error} what={t('identities.users.what')} onRetry={people.reload} />
       {people.data?.pagination.capped && <Notice variant="info">{t('identities.capped')}</Notice>}
@@ -360,142 +355,134 @@ function IdentityModal({ id, canUpdate, onClose, onChanged }: { id: number; canU
 
   const metadata = Object.entries(person?.mapping?.metadata ?? {});
   return (
-    <Modal.Root open onOpenChange={(open: boolean) => !open && onClose()}>
-      <Modal.Content style={{ maxWidth: 880, width: '90vw' }}>
-        <Modal.Header>
-          <Modal.Title>{person ? t('identities.detail.title', { name: person.displayName || person.userName }) : t('common.loading')}</Modal.Title>
-        </Modal.Header>
-        <Modal.Body>
-          <LoadState loading={detail.loading} error={detail.error} what={t('identities.detail.what')} onRetry={detail.reload} />
-          {person && (
-            <Flex direction="column" alignItems="stretch" gap={6} data-testid="identity-detail">
-              <Flex gap={2} wrap="wrap">
-                <Button startIcon={<Play />} onClick={() => void act('reapply')} disabled={!canUpdate || busy !== null} loading={busy === 'reapply'}>
-                  {t('identities.reapply')}
-                </Button>
-                <Button
-                  variant="secondary"
-                  startIcon={<Mail />}
-                  onClick={() => void act('invite')}
-                  disabled={!canUpdate || busy !== null || !person.adminUser?.isActive}
-                  loading={busy === 'invite'}
-                >
-                  {t('identities.invite')}
-                </Button>
-              </Flex>
-              {!canUpdate && <Typography variant="pi" textColor="neutral600">{t('identities.actionsNeedUpdate')}</Typography>}
-              {person.staged.length > 0 && (
-                <Notice variant="warning" title={t('identities.detail.stagedTitle')}>
-                  {person.staged.map((entry) => t(`staged.kind.${entry.kind}` as MessageKey)).join(', ')} — {t('identities.detail.stagedBody')}
-                </Notice>
-              )}
-              <Box tag="dl" style={DL_STYLE}>
-                <Term label={t('identities.detail.status')}>
-                  <StatusBadge status={person.status} />
-                </Term>
-                <Term label={t('identities.detail.userName')}>{person.userName}</Term>
-                <Term label={t('identities.detail.email')}>{person.email ?? '—'}</Term>
-                <Term label={t('identities.detail.externalId')}>{person.externalId ?? '—'}</Term>
-                <Term label={t('identities.column.source')}>{t('identities.sourceValue.scim', { directory: person.directoryName ?? '' })}</Term>
-                <Term label={t('identities.column.lastSync')}>{when(person.lastSync)}</Term>
-                <Term label={t('identities.detail.adminUser')}>
-                  {person.adminUser ? `${person.adminUser.email} (${t(person.adminUser.isActive ? 'identities.status.active' : 'identities.status.inactive')})` : '—'}
-                </Term>
-                <Term label={t('identities.detail.sso')}>
-                  {person.ssoSignIns && person.ssoSignIns.length > 0
-                    ? person.ssoSignIns.map((signIn) => t('identities.detail.ssoValue', { connection: signIn.connectionId, time: when(signIn.lastSignInAt) })).join('; ')
-                    : t('identities.detail.noSso')}
-                </Term>
-              </Box>
+    <DetailDialog
+      title={person ? t('identities.detail.title', { name: person.displayName || person.userName }) : t('common.loading')}
+      onClose={onClose}
+      style={{ maxWidth: 880, width: '90vw' }}
+    >
+      <LoadState loading={detail.loading} error={detail.error} what={t('identities.detail.what')} onRetry={detail.reload} />
+      {person && (
+        <Flex direction="column" alignItems="stretch" gap={6} data-testid="identity-detail">
+          <Flex gap={2} wrap="wrap">
+            <Button startIcon={<Play />} onClick={() => void act('reapply')} disabled={!canUpdate || busy !== null} loading={busy === 'reapply'}>
+              {t('identities.reapply')}
+            </Button>
+            <Button
+              variant="secondary"
+              startIcon={<Mail />}
+              onClick={() => void act('invite')}
+              disabled={!canUpdate || busy !== null || !person.adminUser?.isActive}
+              loading={busy === 'invite'}
+            >
+              {t('identities.invite')}
+            </Button>
+          </Flex>
+          {!canUpdate && <Typography variant="pi" textColor="neutral600">{t('identities.actionsNeedUpdate')}</Typography>}
+          {person.staged.length > 0 && (
+            <Notice variant="warning" title={t('identities.detail.stagedTitle')}>
+              {person.staged.map((entry) => t(`staged.kind.${entry.kind}` as MessageKey)).join(', ')} — {t('identities.detail.stagedBody')}
+            </Notice>
+          )}
+          <Box tag="dl" style={DL_STYLE}>
+            <Term label={t('identities.detail.status')}>
+              <StatusBadge status={person.status} />
+            </Term>
+            <Term label={t('identities.detail.userName')}>{person.userName}</Term>
+            <Term label={t('identities.detail.email')}>{person.email ?? '—'}</Term>
+            <Term label={t('identities.detail.externalId')}>{person.externalId ?? '—'}</Term>
+            <Term label={t('identities.column.source')}>{t('identities.sourceValue.scim', { directory: person.directoryName ?? '' })}</Term>
+            <Term label={t('identities.column.lastSync')}>{when(person.lastSync)}</Term>
+            <Term label={t('identities.detail.adminUser')}>
+              {person.adminUser ? `${person.adminUser.email} (${t(person.adminUser.isActive ? 'identities.status.active' : 'identities.status.inactive')})` : '—'}
+            </Term>
+            <Term label={t('identities.detail.sso')}>
+              {person.ssoSignIns && person.ssoSignIns.length > 0
+                ? person.ssoSignIns.map((signIn) => t('identities.detail.ssoValue', { connection: signIn.connectionId, time: when(signIn.lastSignInAt) })).join('; ')
+                : t('identities.detail.noSso')}
+            </Term>
+          </Box>
 
-              <Flex direction="column" alignItems="stretch" gap={3}>
-                <Typography variant="delta" tag="h3">
-                  {t('identities.detail.access')}
-                </Typography>
-                <Box tag="dl" style={DL_STYLE}>
-                  <Values label={t('identities.detail.adminRoles')} values={person.adminUser?.roles.map((role) => role.name) ?? []} testId="identity-roles" />
-                  <Values label={t('identities.detail.mappedRoles')} values={person.mapping?.roles ?? []} testId="identity-mapped-roles" />
-                  <Values label={t('identities.detail.folders')} values={person.mapping?.folders ?? []} testId="identity-folders" />
-                  <Values label={t('identities.detail.groups')} values={person.groups.map((group) => group.displayName)} testId="identity-groups" />
-                  {metadata.map(([key, values]) => (
-                    <Values key={key} label={t('identities.detail.metadata', { key })} values={values} />
+          <Flex direction="column" alignItems="stretch" gap={3}>
+            <Typography variant="delta" tag="h3">
+              {t('identities.detail.access')}
+            </Typography>
+            <Box tag="dl" style={DL_STYLE}>
+              <Values label={t('identities.detail.adminRoles')} values={person.adminUser?.roles.map((role) => role.name) ?? []} testId="identity-roles" />
+              <Values label={t('identities.detail.mappedRoles')} values={person.mapping?.roles ?? []} testId="identity-mapped-roles" />
+              <Values label={t('identities.detail.folders')} values={person.mapping?.folders ?? []} testId="identity-folders" />
+              <Values label={t('identities.detail.groups')} values={person.groups.map((group) => group.displayName)} testId="identity-groups" />
+              {metadata.map(([key, values]) => (
+                <Values key={key} label={t('identities.detail.metadata', { key })} values={values} />
+              ))}
+            </Box>
+            {person.mapping && (
+              <Typography variant="pi" textColor="neutral600">
+                {t('identities.detail.rulesVersion', { version: person.mapping.rulesVersion })}
+              </Typography>
+            )}
+          </Flex>
+
+          <Flex direction="column" alignItems="stretch" gap={3}>
+            <Typography variant="delta" tag="h3">
+              {t('identities.explain.title')}
+            </Typography>
+            <LoadState loading={explain.loading} error={explain.error} what={t('identities.explain.what')} onRetry={explain.reload} />
+            {explain.data && (
+              <Flex direction="column" alignItems="stretch" gap={2} data-testid="identity-explain">
+                {explain.data.result.rules.length === 0 && <Typography textColor="neutral600">{t('identities.explain.noRules')}</Typography>}
+                <Box tag="ul" style={{ margin: 0, paddingLeft: 20 }}>
+                  {explain.data.result.rules.map((rule) => (
+                    <li key={rule.ruleId}>
+                      <Typography>
+                        {rule.matched
+                          ? t('identities.explain.matched', { rule: rule.ruleId, roles: rule.granted.join(', ') || t('common.none') })
+                          : t('identities.explain.notMatched', { rule: rule.ruleId })}
+                      </Typography>
+                    </li>
+                  ))}
+                  {explain.data.result.notes.map((note) => (
+                    <li key={note}>
+                      <Typography textColor="neutral600">{note}</Typography>
+                    </li>
                   ))}
                 </Box>
-                {person.mapping && (
-                  <Typography variant="pi" textColor="neutral600">
-                    {t('identities.detail.rulesVersion', { version: person.mapping.rulesVersion })}
-                  </Typography>
-                )}
-              </Flex>
-
-              <Flex direction="column" alignItems="stretch" gap={3}>
-                <Typography variant="delta" tag="h3">
-                  {t('identities.explain.title')}
+                <Typography variant="pi" textColor="neutral600">
+                  {t('identities.explain.now', { roles: explain.data.result.roles.join(', ') || t('common.none'), version: explain.data.rulesVersion })}
                 </Typography>
-                <LoadState loading={explain.loading} error={explain.error} what={t('identities.explain.what')} onRetry={explain.reload} />
-                {explain.data && (
-                  <Flex direction="column" alignItems="stretch" gap={2} data-testid="identity-explain">
-                    {explain.data.result.rules.length === 0 && <Typography textColor="neutral600">{t('identities.explain.noRules')}</Typography>}
-                    <Box tag="ul" style={{ margin: 0, paddingLeft: 20 }}>
-                      {explain.data.result.rules.map((rule) => (
-                        <li key={rule.ruleId}>
-                          <Typography>
-                            {rule.matched
-                              ? t('identities.explain.matched', { rule: rule.ruleId, roles: rule.granted.join(', ') || t('common.none') })
-                              : t('identities.explain.notMatched', { rule: rule.ruleId })}
-                          </Typography>
-                        </li>
-                      ))}
-                      {explain.data.result.notes.map((note) => (
-                        <li key={note}>
-                          <Typography textColor="neutral600">{note}</Typography>
-                        </li>
-                      ))}
-                    </Box>
-                    <Typography variant="pi" textColor="neutral600">
-                      {t('identities.explain.now', { roles: explain.data.result.roles.join(', ') || t('common.none'), version: explain.data.rulesVersion })}
-                    </Typography>
-                  </Flex>
-                )}
               </Flex>
+            )}
+          </Flex>
 
-              <Flex direction="column" alignItems="stretch" gap={3}>
-                <Typography variant="delta" tag="h3">
-                  {t('identities.detail.recent')}
-                </Typography>
-                {person.recentEvents.length === 0 ? (
-                  <Typography textColor="neutral600">{t('identities.detail.noEvents')}</Typography>
-                ) : (
-                  <Box tag="ul" style={{ margin: 0, padding: 0, listStyle: 'none' }} data-testid="identity-events">
-                    {person.recentEvents.map((event) => (
-                      <Box tag="li" key={event.id} paddingBottom={2}>
-                        <Flex gap={2} alignItems="center" wrap="wrap">
-                          <Typography variant="pi" textColor="neutral600" style={{ whiteSpace: 'nowrap' }}>{when(event.createdAt)}</Typography>
-                          <Typography variant="pi" style={{ fontFamily: 'monospace' }}>
-                            {event.method} {event.operation}
-                          </Typography>
-                          <OutcomeBadge outcome={event.outcome} />
-                          {event.changed && event.changed.length > 0 && (
-                            <Typography variant="pi" textColor="neutral600">
-                              {t('identities.detail.changed', { names: event.changed.join(', ') })}
-                            </Typography>
-                          )}
-                        </Flex>
-                      </Box>
-                    ))}
+          <Flex direction="column" alignItems="stretch" gap={3}>
+            <Typography variant="delta" tag="h3">
+              {t('identities.detail.recent')}
+            </Typography>
+            {person.recentEvents.length === 0 ? (
+              <Typography textColor="neutral600">{t('identities.detail.noEvents')}</Typography>
+            ) : (
+              <Box tag="ul" style={{ margin: 0, padding: 0, listStyle: 'none' }} data-testid="identity-events">
+                {person.recentEvents.map((event) => (
+                  <Box tag="li" key={event.id} paddingBottom={2}>
+                    <Flex gap={2} alignItems="center" wrap="wrap">
+                      <Typography variant="pi" textColor="neutral600" style={{ whiteSpace: 'nowrap' }}>{when(event.createdAt)}</Typography>
+                      <Typography variant="pi" style={{ fontFamily: 'monospace' }}>
+                        {event.method} {event.operation}
+                      </Typography>
+                      <OutcomeBadge outcome={event.outcome} />
+                      {event.changed && event.changed.length > 0 && (
+                        <Typography variant="pi" textColor="neutral600">
+                          {t('identities.detail.changed', { names: event.changed.join(', ') })}
+                        </Typography>
+                      )}
+                    </Flex>
                   </Box>
-                )}
-              </Flex>
-            </Flex>
-          )}
-        </Modal.Body>
-        <Modal.Footer>
-          <Modal.Close>
-            <Button variant="tertiary">{t('common.close')}</Button>
-          </Modal.Close>
-        </Modal.Footer>
-      </Modal.Content>
-    </Modal.Root>
+                ))}
+              </Box>
+            )}
+          </Flex>
+        </Flex>
+      )}
+    </DetailDialog>
   );
 }
 
@@ -576,37 +563,25 @@ function MembersModal({ group, onClose }: { group: GroupRow; onClose: () => void
   const [pageSize, setPageSize] = React.useState(10);
   const members = useLoad(async () => (await get<Paged<IdentityRow>>(`${API}/groups/${group.id}/members${queryString({ page, pageSize })}`)).data, [group.id, page, pageSize]);
   return (
-    <Modal.Root open onOpenChange={(open: boolean) => !open && onClose()}>
-      <Modal.Content>
-        <Modal.Header>
-          <Modal.Title>{t('identities.groups.membersTitle', { name: group.displayName })}</Modal.Title>
-        </Modal.Header>
-        <Modal.Body>
-          <LoadState loading={members.loading} error={members.error} what={t('identities.groups.membersWhat')} onRetry={members.reload} />
-          {members.data && members.data.results.length === 0 && <Empty text={t('identities.groups.noMembers')} />}
-          {members.data && members.data.results.length > 0 && (
-            <Box tag="ul" style={{ margin: 0, padding: 0, listStyle: 'none' }} data-testid="group-members">
-              {members.data.results.map((member) => (
-                <Box tag="li" key={member.id} paddingBottom={2}>
-                  <Flex gap={2} alignItems="center" justifyContent="space-between">
-                    <Typography>{member.userName}</Typography>
-                    <StatusBadge status={member.status} />
-                  </Flex>
-                </Box>
-              ))}
+    <DetailDialog title={t('identities.groups.membersTitle', { name: group.displayName })} onClose={onClose}>
+      <LoadState loading={members.loading} error={members.error} what={t('identities.groups.membersWhat')} onRetry={members.reload} />
+      {members.data && members.data.results.length === 0 && <Empty text={t('identities.groups.noMembers')} />}
+      {members.data && members.data.results.length > 0 && (
+        <Box tag="ul" style={{ margin: 0, padding: 0, listStyle: 'none' }} data-testid="group-members">
+          {members.data.results.map((member) => (
+            <Box tag="li" key={member.id} paddingBottom={2}>
+              <Flex gap={2} alignItems="center" justifyContent="space-between">
+                <Typography>{member.userName}</Typography>
+                <StatusBadge status={member.status} />
+              </Flex>
             </Box>
-          )}
-          {members.data && members.data.pagination.total > 0 && (
-            <Pager label={t('identities.groups.membersPager')} page={page} pageSize={pageSize} total={members.data.pagination.total} onPage={setPage} onPageSize={(size) => { setPageSize(size); setPage(1); }} />
-          )}
-        </Modal.Body>
-        <Modal.Footer>
-          <Modal.Close>
-            <Button variant="tertiary">{t('common.close')}</Button>
-          </Modal.Close>
-        </Modal.Footer>
-      </Modal.Content>
-    </Modal.Root>
+          ))}
+        </Box>
+      )}
+      {members.data && members.data.pagination.total > 0 && (
+        <Pager label={t('identities.groups.membersPager')} page={page} pageSize={pageSize} total={members.data.pagination.total} onPage={setPage} onPageSize={(size) => { setPageSize(size); setPage(1); }} />
+      )}
+    </DetailDialog>
   );
 }
 
@@ -653,9 +628,9 @@ function StagedTab({ rights, onDecided }: { rights: SettingsRights; onDecided: (
                 <Td>
                   <Flex direction="column" alignItems="flex-start" gap={1}>
                     <Typography fontWeight="semiBold">{entry.userName ?? `#${entry.identityId}`}</Typography>
-                    <Badge backgroundColor="warning100" textColor="warning700">
+                    <ToneBadge tone="warning">
                       {t(`staged.kind.${entry.kind}` as MessageKey)}
-                    </Badge>
+                    </ToneBadge>
                   </Flex>
                 </Td>
                 <Td>

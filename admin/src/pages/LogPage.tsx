@@ -5,14 +5,14 @@
  */
 import * as React from 'react';
 import { useIntl } from 'react-intl';
-import { Badge, Box, Button, Field, Flex, Grid, IconButton, Modal, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Box, Button, Flex, Grid, IconButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { ArrowClockwise, Download, Eye } from '@strapi/icons';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import { apiErrorMessage } from '../utils/model';
-import { LoadState, Section, useLoad, useT, type MessageKey } from '../components/ui';
+import { DetailDialog, GridCell, LoadState, Section, ToneBadge, useLoad, useT, type MessageKey } from '../components/ui';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
-import { Chip, DateTimeCell, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
+import { Chip, DateTimeCell, DateTimeFilter, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
 
 const API = `/${PLUGIN_ID}`;
 
@@ -64,13 +64,8 @@ const filterQuery = (filters: Filters) => ({
 
 export function OutcomeBadge({ outcome }: { outcome: string }) {
   const t = useT();
-  const colors =
-    outcome === 'success'
-      ? { backgroundColor: 'success100', textColor: 'success700' }
-      : outcome === 'failure'
-        ? { backgroundColor: 'danger100', textColor: 'danger700' }
-        : { backgroundColor: 'warning100', textColor: 'warning700' };
-  return <Badge {...colors}>{t(`log.outcome.${outcome}` as MessageKey)}</Badge>;
+  const tone = outcome === 'success' ? 'success' : outcome === 'failure' ? 'danger' : 'warning';
+  return <ToneBadge tone={tone}>{t(`log.outcome.${outcome}` as MessageKey)}</ToneBadge>;
 }
 
 export default settingsPage(ProvisioningLog);
@@ -99,6 +94,8 @@ function ProvisioningLog(rights: SettingsRights) {
     setFilters((previous) => ({ ...previous, [key]: value }));
     setPage(1);
   };
+  /** The props every filter box shares: its name (the filter's key), its value, and how it changes. */
+  const filterOf = (key: keyof Filters) => ({ name: key, value: filters[key], onChange: setFilter(key) });
 
   async function exportCsv() {
     setExporting(true);
@@ -152,51 +149,39 @@ function ProvisioningLog(rights: SettingsRights) {
         }
       >
         <Grid.Root gap={4}>
-          <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-            <SearchFilter name="search" label={t('log.filters.search')} hint={t('log.filters.searchHint')} value={filters.search} onChange={setFilter('search')} />
-          </Grid.Item>
-          <Grid.Item col={2} s={6} direction="column" alignItems="stretch">
+          <GridCell col={4}>
+            <SearchFilter {...filterOf('search')} label={t('log.filters.search')} hint={t('log.filters.searchHint')} />
+          </GridCell>
+          <GridCell col={2} s={6}>
             <SelectFilter
-              name="outcome"
+              {...filterOf('outcome')}
               label={t('log.filters.outcome')}
-              value={filters.outcome}
-              onChange={setFilter('outcome')}
               options={['success', 'failure', 'staged'].map((value) => ({ value, label: t(`log.outcome.${value}` as MessageKey) }))}
             />
-          </Grid.Item>
-          <Grid.Item col={2} s={6} direction="column" alignItems="stretch">
+          </GridCell>
+          <GridCell col={2} s={6}>
             <SelectFilter
-              name="resourceType"
+              {...filterOf('resourceType')}
               label={t('log.filters.resourceType')}
-              value={filters.resourceType}
-              onChange={setFilter('resourceType')}
               options={RESOURCE_TYPES.map((value) => ({ value, label: t(`log.type.${value}` as MessageKey) }))}
             />
-          </Grid.Item>
-          <Grid.Item col={2} s={6} direction="column" alignItems="stretch">
-            <SelectFilter name="operation" label={t('log.filters.operation')} value={filters.operation} onChange={setFilter('operation')} options={OPERATIONS.map((value) => ({ value, label: value }))} />
-          </Grid.Item>
-          <Grid.Item col={2} s={6} direction="column" alignItems="stretch">
+          </GridCell>
+          <GridCell col={2} s={6}>
+            <SelectFilter {...filterOf('operation')} label={t('log.filters.operation')} options={OPERATIONS.map((value) => ({ value, label: value }))} />
+          </GridCell>
+          <GridCell col={2} s={6}>
             <SelectFilter
-              name="tokenId"
+              {...filterOf('tokenId')}
               label={t('log.filters.token')}
-              value={filters.tokenId}
-              onChange={setFilter('tokenId')}
               options={(tokens.data ?? []).map((token) => ({ value: String(token.id), label: token.revokedAt ? t('log.tokenRevoked', { name: token.name }) : token.name }))}
             />
-          </Grid.Item>
-          <Grid.Item col={3} s={6} direction="column" alignItems="stretch">
-            <Field.Root name="since" id="ib-filter-since">
-              <Field.Label>{t('log.filters.since')}</Field.Label>
-              <Field.Input type="datetime-local" size="S" value={filters.since} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setFilter('since')(event.target.value)} />
-            </Field.Root>
-          </Grid.Item>
-          <Grid.Item col={3} s={6} direction="column" alignItems="stretch">
-            <Field.Root name="until" id="ib-filter-until">
-              <Field.Label>{t('log.filters.until')}</Field.Label>
-              <Field.Input type="datetime-local" size="S" value={filters.until} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setFilter('until')(event.target.value)} />
-            </Field.Root>
-          </Grid.Item>
+          </GridCell>
+          <GridCell col={3} s={6}>
+            <DateTimeFilter {...filterOf('since')} label={t('log.filters.since')} />
+          </GridCell>
+          <GridCell col={3} s={6}>
+            <DateTimeFilter {...filterOf('until')} label={t('log.filters.until')} />
+          </GridCell>
         </Grid.Root>
       </Section>
 
@@ -319,64 +304,52 @@ export function EventDetail({ event, onClose, when }: { event: LogEvent; onClose
     ['log.column.status', event.scimType ? `${event.status} (${event.scimType})` : String(event.status)],
   ];
   return (
-    <Modal.Root open onOpenChange={(open: boolean) => !open && onClose()}>
-      <Modal.Content>
-        <Modal.Header>
-          <Modal.Title>{t('log.detail.title')}</Modal.Title>
-        </Modal.Header>
-        <Modal.Body>
-          <Flex direction="column" alignItems="stretch" gap={5} data-testid="log-detail">
-            <Box tag="dl" style={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 16, rowGap: 8, margin: 0 }}>
-              {rows.map(([key, value]) => (
-                <React.Fragment key={key}>
-                  <Typography tag="dt" variant="omega" fontWeight="bold">
-                    {t(key)}
-                  </Typography>
-                  <Typography tag="dd" variant="omega" style={{ margin: 0, wordBreak: 'break-word' }}>
-                    {value}
-                  </Typography>
-                </React.Fragment>
+    <DetailDialog title={t('log.detail.title')} onClose={onClose}>
+      <Flex direction="column" alignItems="stretch" gap={5} data-testid="log-detail">
+        <Box tag="dl" style={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 16, rowGap: 8, margin: 0 }}>
+          {rows.map(([key, value]) => (
+            <React.Fragment key={key}>
+              <Typography tag="dt" variant="omega" fontWeight="bold">
+                {t(key)}
+              </Typography>
+              <Typography tag="dd" variant="omega" style={{ margin: 0, wordBreak: 'break-word' }}>
+                {value}
+              </Typography>
+            </React.Fragment>
+          ))}
+        </Box>
+        <Flex direction="column" alignItems="stretch" gap={2}>
+          <Typography variant="delta" tag="h3">
+            {t('log.detail.changed')}
+          </Typography>
+          {event.changed && event.changed.length > 0 ? (
+            <Flex gap={2} wrap="wrap" tag="ul" aria-label={t('log.detail.changed')} data-testid="log-changed" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+              {event.changed.map((name) => (
+                <li key={name}>
+                  <Chip>{name}</Chip>
+                </li>
               ))}
-            </Box>
-            <Flex direction="column" alignItems="stretch" gap={2}>
-              <Typography variant="delta" tag="h3">
-                {t('log.detail.changed')}
-              </Typography>
-              {event.changed && event.changed.length > 0 ? (
-                <Flex gap={2} wrap="wrap" tag="ul" aria-label={t('log.detail.changed')} data-testid="log-changed" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
-                  {event.changed.map((name) => (
-                    <li key={name}>
-                      <Chip>{name}</Chip>
-                    </li>
-                  ))}
-                </Flex>
-              ) : (
-                <Typography textColor="neutral600">{t('log.detail.noChanges')}</Typography>
-              )}
-              <Typography variant="pi" textColor="neutral600">
-                {t('log.detail.changedNote')}
-              </Typography>
             </Flex>
-            {event.detail && (
-              <Flex direction="column" alignItems="stretch" gap={2}>
-                <Typography variant="delta" tag="h3">
-                  {t('log.detail.message')}
-                </Typography>
-                <Box padding={3} background="neutral100" hasRadius>
-                  <Typography tag="p" style={{ fontFamily: 'monospace', whiteSpace: 'pre-wrap', wordBreak: 'break-word' }} data-testid="log-message">
-                    {event.detail}
-                  </Typography>
-                </Box>
-              </Flex>
-            )}
+          ) : (
+            <Typography textColor="neutral600">{t('log.detail.noChanges')}</Typography>
+          )}
+          <Typography variant="pi" textColor="neutral600">
+            {t('log.detail.changedNote')}
+          </Typography>
+        </Flex>
+        {event.detail && (
+          <Flex direction="column" alignItems="stretch" gap={2}>
+            <Typography variant="delta" tag="h3">
+              {t('log.detail.message')}
+            </Typography>
+            <Box padding={3} background="neutral100" hasRadius>
+              <Typography tag="p" style={{ fontFamily: 'monospace', whiteSpace: 'pre-wrap', wordBreak: 'break-word' }} data-testid="log-message">
+                {event.detail}
+              </Typography>
+            </Box>
           </Flex>
-        </Modal.Body>
-        <Modal.Footer>
-          <Modal.Close>
-            <Button variant="tertiary">{t('common.close')}</Button>
-          </Modal.Close>
-        </Modal.Footer>
-      </Modal.Content>
-    </Modal.Root>
+        )}
+      </Flex>
+    </DetailDialog>
   );
 }

@@ -31,8 +31,7 @@ import {
   Typography,
 } from '@strapi/design-system';
 import { ArrowClockwise, Eye, Plus, Search, Trash } from '@strapi/icons';
-import { Layouts, Page, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
-import { PERMISSIONS } from '../permissions';
+import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import { apiErrorMessage, apiErrorStatus } from '../utils/model';
 import {
@@ -62,7 +61,9 @@ import {
   type PlacedErrors,
   type RuleForm,
 } from '../utils/mapping-model';
-import { LoadState, Notice, Section, useLoad, useT, type MessageKey, type Translate } from '../components/ui';
+import { GridCell, LoadState, Notice, Section, ToneBadge, useLoad, useT, type MessageKey, type Translate } from '../components/ui';
+import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
+import { AddButton, nameOptions, OptionalNameSelect, patchAt, RemoveButton, removeAt, replaceAt, VISUALLY_HIDDEN, withCurrent } from '../components/form-parts';
 
 const API = `/${PLUGIN_ID}`;
 /** How often the page asks how far re-mapping has got, while it runs. */
@@ -90,20 +91,13 @@ interface Explanation {
   };
 }
 
-const MappingsPage = () => (
-  <Page.Protect permissions={PERMISSIONS.read}>
-    <Mappings />
-  </Page.Protect>
-);
+export default settingsPage(Mappings);
 
-export default MappingsPage;
-
-function Mappings() {
+function Mappings(rights: SettingsRights) {
   const t = useT();
   const { get, post, put } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const { allowedActions, isLoading: rbacLoading } = useRBAC({ update: PERMISSIONS.update });
-  const canUpdate = Boolean(allowedActions.canUpdate);
+  const { canUpdate } = rights;
 
   const mapping = useLoad(async () => (await get<{ data: MappingView }>(`${API}/mapping`)).data.data, []);
   const options = useLoad(async () => (await get<{ data: Options }>(`${API}/mapping/options`)).data.data, []);
@@ -180,81 +174,78 @@ function Mappings() {
   const roleName = roleNamer(roles);
 
   return (
-    <Page.Main>
-      <Page.Title>{t('mapping.title')}</Page.Title>
-      <Layouts.Header
-        title={t('mapping.title')}
-        subtitle={t('mapping.subtitle')}
-        primaryAction={
-          form ? (
-            <Flex gap={2} alignItems="center">
-              <Button variant="secondary" startIcon={<Eye />} onClick={() => void runPreview()} loading={busy === 'preview'} disabled={busy !== null}>
-                {t('mapping.preview')}
+    <SettingsLayout
+      title={t('mapping.title')}
+      subtitle={t('mapping.subtitle')}
+      primaryAction={
+        form ? (
+          <Flex gap={2} alignItems="center">
+            <Button variant="secondary" startIcon={<Eye />} onClick={() => void runPreview()} loading={busy === 'preview'} disabled={busy !== null}>
+              {t('mapping.preview')}
+            </Button>
+            {editable && unsaved && (
+              <Flex paddingRight={2}>
+                <Typography variant="pi" textColor="warning700" data-testid="mapping-unsaved">
+                  {t('mapping.unsaved')}
+                </Typography>
+              </Flex>
+            )}
+            {editable && (
+              <Button onClick={() => void save()} loading={busy === 'save'} disabled={busy !== null}>
+                {t('mapping.save')}
               </Button>
-              {editable && unsaved && (
-                <Flex paddingRight={2}>
-                  <Typography variant="pi" textColor="warning700" data-testid="mapping-unsaved">
-                    {t('mapping.unsaved')}
-                  </Typography>
-                </Flex>
-              )}
-              {editable && (
-                <Button onClick={() => void save()} loading={busy === 'save'} disabled={busy !== null}>
-                  {t('mapping.save')}
-                </Button>
-              )}
-            </Flex>
-          ) : undefined
-        }
+            )}
+          </Flex>
+        ) : undefined
+      }
+      rights={rights}
+    >
+      <LoadState
+        loading={mapping.loading || options.loading}
+        error={mapping.error ?? options.error}
+        what={t('mapping.what')}
+        onRetry={() => {
+          mapping.reload();
+          options.reload();
+        }}
       />
-      <Layouts.Content>
-        <Flex direction="column" alignItems="stretch" gap={6}>
-          {!rbacLoading && !canUpdate && <Notice variant="info">{t('common.readOnlyRights')}</Notice>}
-          <LoadState
-            loading={mapping.loading || options.loading}
-            error={mapping.error ?? options.error}
-            what={t('mapping.what')}
-            onRetry={() => {
-              mapping.reload();
-              options.reload();
-            }}
-          />
-          {mapping.data && <StatusSection mapping={mapping.data} onRefresh={mapping.reload} />}
-          {errors.length > 0 && (
-            <Notice
-              variant="danger"
-              title={t(conflict ? 'mapping.conflict' : 'mapping.fixErrors')}
-              testId="mapping-errors"
-              action={
-                conflict ? (
-                  <Button variant="secondary" startIcon={<ArrowClockwise />} onClick={mapping.reload}>
-                    {t('mapping.loadCurrent')}
-                  </Button>
-                ) : undefined
-              }
-            >
-              <ul style={{ paddingLeft: 16, listStyle: 'disc', margin: 0 }}>
-                {errors.map((message) => (
-                  <li key={message}>{message}</li>
-                ))}
-              </ul>
-            </Notice>
-          )}
-          {form && preview && <PreviewSection preview={preview.data} stale={preview.of !== payloadText} roleName={roleName} />}
-          {form && options.data && placed && (
-            <>
-              <AttributesSection form={form} update={update} disabled={!editable} errors={placed} />
-              <RulesSection form={form} update={update} disabled={!editable} errors={placed} roles={roles} />
-              <PolicySection form={form} update={update} disabled={!editable} errors={placed} options={options.data} />
-              <ContentSection form={form} update={update} disabled={!editable} errors={placed} options={options.data} />
-            </>
-          )}
-          {mapping.data && <ExplainSection roleName={roleName} />}
-        </Flex>
-      </Layouts.Content>
-    </Page.Main>
+      {mapping.data && <StatusSection mapping={mapping.data} onRefresh={mapping.reload} />}
+      {errors.length > 0 && (
+        <Notice
+          variant="danger"
+          title={t(conflict ? 'mapping.conflict' : 'mapping.fixErrors')}
+          testId="mapping-errors"
+          action={
+            conflict ? (
+              <Button variant="secondary" startIcon={<ArrowClockwise />} onClick={mapping.reload}>
+                {t('mapping.loadCurrent')}
+              </Button>
+            ) : undefined
+          }
+        >
+          <ul style={{ paddingLeft: 16, listStyle: 'disc', margin: 0 }}>
+            {errors.map((message) => (
+              <li key={message}>{message}</li>
+            ))}
+          </ul>
+        </Notice>
+      )}
+      {form && preview && <PreviewSection preview={preview.data} stale={preview.of !== payloadText} roleName={roleName} />}
+      {form && options.data && placed && (
+        <>
+          <AttributesSection form={form} update={update} disabled={!editable} errors={placed} />
+          <RulesSection form={form} update={update} disabled={!editable} errors={placed} roles={roles} />
+          <PolicySection form={form} update={update} disabled={!editable} errors={placed} options={options.data} />
+          <ContentSection form={form} update={update} disabled={!editable} errors={placed} options={options.data} />
+        </>
+      )}
+      {mapping.data && <ExplainSection roleName={roleName} />}
+    </SettingsLayout>
   );
 }
+
+/** The names of the declared attributes (the ones a rule, a folder grant or a content condition can read). */
+const attributeKeys = (attributes: AttributeForm[]) => attributes.map((attribute) => attribute.key.trim()).filter(Boolean);
 
 type Update = (change: (draft: MappingForm) => MappingForm) => void;
 interface PartProps {
@@ -278,9 +269,6 @@ function Messages({ messages, testId }: { messages: string[] | undefined; testId
   );
 }
 
-const replaceAt = <T,>(list: T[], index: number, value: T) => list.map((item, position) => (position === index ? value : item));
-const removeAt = <T,>(list: T[], index: number) => list.filter((_, position) => position !== index);
-
 function StatusSection({ mapping, onRefresh }: { mapping: MappingView; onRefresh: () => void }) {
   const t = useT();
   const status = remapStatus(mapping.progress);
@@ -299,9 +287,9 @@ function StatusSection({ mapping, onRefresh }: { mapping: MappingView; onRefresh
         <Badge>{t(sourceKey)}</Badge>
         <Badge data-testid="mapping-version">{t('mapping.status.version', { version: mapping.version })}</Badge>
         {mapping.readOnly && (
-          <Badge backgroundColor="warning100" textColor="warning700">
+          <ToneBadge tone="warning">
             {t('connections.readOnly')}
-          </Badge>
+          </ToneBadge>
         )}
       </Flex>
       <Typography textColor="neutral600">{t(mapping.managesRoles ? 'mapping.status.manages' : 'mapping.status.notManaging')}</Typography>
@@ -339,17 +327,15 @@ function StatusSection({ mapping, onRefresh }: { mapping: MappingView; onRefresh
 function AttributesSection({ form, update, disabled, errors }: PartProps) {
   const t = useT();
   const set = (index: number, change: Partial<AttributeForm>) =>
-    update((draft) => ({ ...draft, attributes: replaceAt(draft.attributes, index, { ...draft.attributes[index]!, ...change }) }));
+    update((draft) => ({ ...draft, attributes: patchAt(draft.attributes, index, change) }));
   return (
     <Section
       title={t('mapping.attributes.title')}
       id="ib-mapping-attributes"
       actions={
-        !disabled ? (
-          <Button variant="secondary" startIcon={<Plus />} onClick={() => update((draft) => ({ ...draft, attributes: [...draft.attributes, emptyAttribute()] }))}>
-            {t('mapping.attributes.add')}
-          </Button>
-        ) : undefined
+        <AddButton hidden={disabled} onClick={() => update((draft) => ({ ...draft, attributes: [...draft.attributes, emptyAttribute()] }))}>
+          {t('mapping.attributes.add')}
+        </AddButton>
       }
     >
       <Typography textColor="neutral600">{t('mapping.attributes.intro')}</Typography>
@@ -359,11 +345,11 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
         const label = attribute.key.trim() || t('mapping.attributes.numbered', { n: index + 1 });
         return (
           <Box key={index} tag="fieldset" padding={4} hasRadius borderColor="neutral200" style={{ margin: 0 }} data-testid={`attribute-${index}`}>
-            <legend className="sr-only" style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>
+            <legend className="sr-only" style={VISUALLY_HIDDEN}>
               {t('mapping.attributes.legend', { name: label })}
             </legend>
             <Grid.Root gap={4}>
-              <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+              <GridCell col={4}>
                 <Field.Root name={`attribute-${index}-key`} required hint={t('mapping.attributes.keyHint')}>
                   <Field.Label>{t('mapping.attributes.key')}</Field.Label>
                   <Field.Input
@@ -374,15 +360,15 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
                   />
                   <Field.Hint />
                 </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={8} s={12} direction="column" alignItems="stretch">
+              </GridCell>
+              <GridCell col={8}>
                 <Field.Root name={`attribute-${index}-claim`} hint={t('mapping.attributes.claimHint')}>
                   <Field.Label>{t('mapping.attributes.claim')}</Field.Label>
                   <Field.Input value={attribute.claim} disabled={disabled} onChange={(event: React.ChangeEvent<HTMLInputElement>) => set(index, { claim: event.target.value })} />
                   <Field.Hint />
                 </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={12} s={12} direction="column" alignItems="stretch">
+              </GridCell>
+              <GridCell col={12}>
                 <Field.Root name={`attribute-${index}-scimPath`} required hint={t('mapping.attributes.scimPathHint')}>
                   <Field.Label>{t('mapping.attributes.scimPath')}</Field.Label>
                   <Field.Input
@@ -394,8 +380,8 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
                   />
                   <Field.Hint />
                 </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+              </GridCell>
+              <GridCell col={6}>
                 <Field.Root name={`attribute-${index}-allowed`} hint={t('mapping.attributes.allowedHint')}>
                   <Field.Label>{t('mapping.attributes.allowed')}</Field.Label>
                   <Field.Input
@@ -405,8 +391,8 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
                   />
                   <Field.Hint />
                 </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+              </GridCell>
+              <GridCell col={6}>
                 <Flex justifyContent="space-between" alignItems="center" gap={4} paddingTop={5}>
                   <Checkbox
                     checked={attribute.multiValued}
@@ -416,18 +402,13 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
                     {t('mapping.attributes.multiValued')}
                   </Checkbox>
                   {!disabled && (
-                    <Button
-                      variant="danger-light"
-                      size="S"
-                      startIcon={<Trash />}
+                    <RemoveButton
+                      label={t('mapping.attributes.removeLabel', { name: label })}
                       onClick={() => update((draft) => ({ ...draft, attributes: removeAt(draft.attributes, index) }))}
-                      aria-label={t('mapping.attributes.removeLabel', { name: label })}
-                    >
-                      {t('mapping.remove')}
-                    </Button>
+                    />
                   )}
                 </Flex>
-              </Grid.Item>
+              </GridCell>
             </Grid.Root>
             <Messages messages={errors.attributes[index]} testId={`attribute-${index}-errors`} />
           </Box>
@@ -445,11 +426,9 @@ function RulesSection({ form, update, disabled, errors, roles }: PartProps & { r
       title={t('mapping.rules.title')}
       id="ib-mapping-rules"
       actions={
-        !disabled ? (
-          <Button variant="secondary" startIcon={<Plus />} onClick={() => update((draft) => ({ ...draft, rules: [...draft.rules, newRule(draft.rules)] }))}>
-            {t('mapping.rules.add')}
-          </Button>
-        ) : undefined
+        <AddButton hidden={disabled} onClick={() => update((draft) => ({ ...draft, rules: [...draft.rules, newRule(draft.rules)] }))}>
+          {t('mapping.rules.add')}
+        </AddButton>
       }
     >
       <Typography textColor="neutral600">{t('mapping.rules.intro')}</Typography>
@@ -501,7 +480,7 @@ function RuleCard({
   const headingId = `ib-rule-${index}`;
   const name = rule.id.trim() || t('mapping.rules.numbered', { n: index + 1 });
   const setCondition = (position: number, change: Partial<ConditionForm>) =>
-    onChange({ ...rule, conditions: replaceAt(rule.conditions, position, { ...rule.conditions[position]!, ...change }) });
+    onChange({ ...rule, conditions: patchAt(rule.conditions, position, change) });
   // Roles the rule names that Strapi does not list (e.g. deleted since) stay visible, so they can be removed.
   const roleChoices = [...roles, ...rule.roles.filter((code) => !roles.some((role) => role.code === code)).map((code) => ({ code, name: code }))];
   return (
@@ -512,25 +491,23 @@ function RuleCard({
             {t('mapping.rules.heading', { name })}
           </Typography>
           {!disabled && (
-            <Button variant="danger-light" size="S" startIcon={<Trash />} onClick={onRemove} aria-label={t('mapping.rules.removeLabel', { name })}>
-              {t('mapping.remove')}
-            </Button>
+            <RemoveButton label={t('mapping.rules.removeLabel', { name })} onClick={onRemove} />
           )}
         </Flex>
         <Grid.Root gap={4}>
-          <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+          <GridCell col={4}>
             <Field.Root name={`rule-${index}-id`} required hint={t('mapping.rules.idHint')}>
               <Field.Label>{t('mapping.rules.id')}</Field.Label>
               <Field.Input value={rule.id} disabled={disabled} onChange={(event: React.ChangeEvent<HTMLInputElement>) => onChange({ ...rule, id: event.target.value })} />
               <Field.Hint />
             </Field.Root>
-          </Grid.Item>
-          <Grid.Item col={8} s={12} direction="column" alignItems="stretch">
+          </GridCell>
+          <GridCell col={8}>
             <Field.Root name={`rule-${index}-description`}>
               <Field.Label>{t('mapping.rules.description')}</Field.Label>
               <Field.Input value={rule.description} disabled={disabled} onChange={(event: React.ChangeEvent<HTMLInputElement>) => onChange({ ...rule, description: event.target.value })} />
             </Field.Root>
-          </Grid.Item>
+          </GridCell>
         </Grid.Root>
         <Typography variant="sigma" textColor="neutral600" tag="h4">
           {t('mapping.rules.when')}
@@ -541,7 +518,7 @@ function RuleCard({
           const conditionName = t('mapping.rules.conditionName', { n: position + 1, rule: name });
           return (
             <Box key={position} tag="fieldset" padding={3} hasRadius background="neutral100" style={{ margin: 0, border: 0 }} data-testid={prefix}>
-              <legend style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>{conditionName}</legend>
+              <legend style={VISUALLY_HIDDEN}>{conditionName}</legend>
               <Flex gap={3} alignItems="flex-end" wrap="wrap">
                 <Box minWidth="170px">
                   <Field.Root name={`${prefix}-source`}>
@@ -580,11 +557,7 @@ function RuleCard({
                         disabled={disabled}
                         onChange={(value: string | number) => setCondition(position, { attribute: String(value) })}
                       >
-                        {[...new Set([...attributes.map((attribute) => attribute.key.trim()).filter(Boolean), ...(condition.attribute ? [condition.attribute] : [])])].map((key) => (
-                          <SingleSelectOption key={key} value={key}>
-                            {key}
-                          </SingleSelectOption>
-                        ))}
+                        {nameOptions(withCurrent(attributeKeys(attributes), condition.attribute))}
                       </SingleSelect>
                     </Field.Root>
                   </Box>
@@ -665,7 +638,6 @@ function RuleCard({
 
 function PolicySection({ form, update, disabled, errors, options }: PartProps & { options: Options }) {
   const t = useT();
-  const keys = form.attributes.map((attribute) => attribute.key.trim()).filter(Boolean);
   return (
     <Section title={t('mapping.policy.title')} id="ib-mapping-policy">
       <Field.Root name="unmatched">
@@ -709,18 +681,13 @@ function PolicySection({ form, update, disabled, errors, options }: PartProps & 
       <Box maxWidth="400px">
         <Field.Root name="foldersAttribute" hint={t('mapping.policy.foldersAttributeHint')}>
           <Field.Label>{t('mapping.policy.foldersAttribute')}</Field.Label>
-          <SingleSelect
-            value={form.foldersAttribute || NONE}
+          <OptionalNameSelect
+            value={form.foldersAttribute}
+            names={attributeKeys(form.attributes)}
+            noneLabel={t('common.none')}
             disabled={disabled}
-            onChange={(value: string | number) => update((draft) => ({ ...draft, foldersAttribute: value === NONE ? '' : String(value) }))}
-          >
-            <SingleSelectOption value={NONE}>{t('common.none')}</SingleSelectOption>
-            {[...new Set([...keys, ...(form.foldersAttribute ? [form.foldersAttribute] : [])])].map((key) => (
-              <SingleSelectOption key={key} value={key}>
-                {key}
-              </SingleSelectOption>
-            ))}
-          </SingleSelect>
+            onChange={(value) => update((draft) => ({ ...draft, foldersAttribute: value }))}
+          />
           <Field.Hint />
         </Field.Root>
       </Box>
@@ -748,23 +715,19 @@ function PolicySection({ form, update, disabled, errors, options }: PartProps & 
   );
 }
 
-const NONE = '__none__';
-
 function ContentSection({ form, update, disabled, errors, options }: PartProps & { options: Options }) {
   const t = useT();
-  const keys = form.attributes.map((attribute) => attribute.key.trim()).filter(Boolean);
+  const keys = attributeKeys(form.attributes);
   const set = (index: number, change: Partial<BindingForm>) =>
-    update((draft) => ({ ...draft, content: replaceAt(draft.content, index, { ...draft.content[index]!, ...change }) }));
+    update((draft) => ({ ...draft, content: patchAt(draft.content, index, change) }));
   return (
     <Section
       title={t('mapping.content.title')}
       id="ib-mapping-content"
       actions={
-        !disabled ? (
-          <Button variant="secondary" startIcon={<Plus />} onClick={() => update((draft) => ({ ...draft, content: [...draft.content, emptyBinding()] }))}>
-            {t('mapping.content.add')}
-          </Button>
-        ) : undefined
+        <AddButton hidden={disabled} onClick={() => update((draft) => ({ ...draft, content: [...draft.content, emptyBinding()] }))}>
+          {t('mapping.content.add')}
+        </AddButton>
       }
     >
       <Typography textColor="neutral600">{t('mapping.content.intro')}</Typography>
@@ -790,11 +753,7 @@ function ContentSection({ form, update, disabled, errors, options }: PartProps &
                 <Field.Root name={`binding-${index}-field`}>
                   <Field.Label>{t('mapping.content.field')}</Field.Label>
                   <SingleSelect value={binding.field || undefined} placeholder={t('mapping.content.pick')} disabled={disabled || !binding.uid} onChange={(value: string | number) => set(index, { field: String(value) })}>
-                    {[...new Set([...fields, ...(binding.field ? [binding.field] : [])])].map((field) => (
-                      <SingleSelectOption key={field} value={field}>
-                        {field}
-                      </SingleSelectOption>
-                    ))}
+                    {nameOptions(withCurrent(fields, binding.field))}
                   </SingleSelect>
                 </Field.Root>
               </Box>
@@ -802,11 +761,7 @@ function ContentSection({ form, update, disabled, errors, options }: PartProps &
                 <Field.Root name={`binding-${index}-attribute`}>
                   <Field.Label>{t('mapping.content.attribute')}</Field.Label>
                   <SingleSelect value={binding.attribute || undefined} placeholder={t('mapping.content.pick')} disabled={disabled} onChange={(value: string | number) => set(index, { attribute: String(value) })}>
-                    {[...new Set([...keys, ...(binding.attribute ? [binding.attribute] : [])])].map((key) => (
-                      <SingleSelectOption key={key} value={key}>
-                        {key}
-                      </SingleSelectOption>
-                    ))}
+                    {nameOptions(withCurrent(keys, binding.attribute))}
                   </SingleSelect>
                 </Field.Root>
               </Box>
@@ -982,13 +937,13 @@ function ExplainSection({ roleName }: { roleName: (code: string) => string }) {
             <Typography fontWeight="bold">{t('mapping.explain.roles')}</Typography>
             {result.roles.length === 0 ? <Typography>{t('common.none')}</Typography> : result.roles.map((role) => <Badge key={role}>{roleName(role)}</Badge>)}
             {result.active ? (
-              <Badge backgroundColor="success100" textColor="success700">
+              <ToneBadge tone="success">
                 {t('mapping.explain.active')}
-              </Badge>
+              </ToneBadge>
             ) : (
-              <Badge backgroundColor="danger100" textColor="danger700">
+              <ToneBadge tone="danger">
                 {t('mapping.explain.inactive')}
-              </Badge>
+              </ToneBadge>
             )}
           </Flex>
           <Typography>
@@ -1021,9 +976,9 @@ function ExplainSection({ roleName }: { roleName: (code: string) => string }) {
                       <Flex gap={2}>
                         <Typography fontWeight="bold">{rule.ruleId}</Typography>
                         {rule.matched ? (
-                          <Badge backgroundColor="success100" textColor="success700">
+                          <ToneBadge tone="success">
                             {t('mapping.explain.matched')}
-                          </Badge>
+                          </ToneBadge>
                         ) : (
                           <Badge>{t('mapping.explain.notMatched')}</Badge>
                         )}

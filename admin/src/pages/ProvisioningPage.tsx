@@ -27,7 +27,8 @@ import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import en from '../translations/en.json';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
-import { ConfirmAction, CopyField, LoadState, Notice, Section, useLoad, useNameDescriptionForm, useNotifiedCall, useT, type Translate } from '../components/ui';
+import { AddButton } from '../components/form-parts';
+import { ConfirmAction, CopyField, GridCell, LoadState, Notice, Section, ToneBadge, useLoad, useNameDescriptionForm, useNotifiedCall, useT, type Translate } from '../components/ui';
 
 const API = `/${PLUGIN_ID}`;
 const STATUS_HOURS = 24;
@@ -109,11 +110,9 @@ function Provisioning(rights: SettingsRights) {
             title={t('provisioning.directories.title')}
             id="ib-directories"
             actions={
-              canUpdate ? (
-                <Button variant="secondary" startIcon={<Plus />} onClick={() => setAddingDirectory(true)}>
-                  {t('provisioning.directories.add')}
-                </Button>
-              ) : undefined
+              <AddButton hidden={!canUpdate} onClick={() => setAddingDirectory(true)}>
+                {t('provisioning.directories.add')}
+              </AddButton>
             }
           >
             <Typography textColor="neutral600">{t('provisioning.directories.intro')}</Typography>
@@ -183,7 +182,7 @@ function StatusView({ status, t }: { status: Status; t: Translate }) {
     <Flex direction="column" alignItems="stretch" gap={4} data-testid="provisioning-status">
       <Grid.Root gap={4}>
         {tiles.map((tile) => (
-          <Grid.Item key={tile.key} col={4} s={12} direction="column" alignItems="stretch">
+          <GridCell key={tile.key} col={4}>
             <Box padding={4} hasRadius borderColor="neutral200" background="neutral100">
               <Typography variant="sigma" textColor="neutral600" tag="p">
                 {tile.label}
@@ -192,7 +191,7 @@ function StatusView({ status, t }: { status: Status; t: Translate }) {
                 {status.counts[tile.key]}
               </Typography>
             </Box>
-          </Grid.Item>
+          </GridCell>
         ))}
       </Grid.Root>
       <dl style={{ margin: 0 }}>
@@ -305,13 +304,13 @@ function DirectoryBlock({
                   </Td>
                   <Td>
                     {token.revokedAt ? (
-                      <Badge backgroundColor="danger100" textColor="danger700">
+                      <ToneBadge tone="danger">
                         {t('provisioning.tokens.revoked')}
-                      </Badge>
+                      </ToneBadge>
                     ) : (
-                      <Badge backgroundColor="success100" textColor="success700">
+                      <ToneBadge tone="success">
                         {t('provisioning.tokens.active')}
-                      </Badge>
+                      </ToneBadge>
                     )}
                   </Td>
                   <Td>
