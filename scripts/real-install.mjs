@@ -203,7 +203,8 @@ async function install() {
 
   const tarball = await step('npm pack', async () => {
     const output = await exec('npm', ['pack', '--json', '--pack-destination', workDir], { cwd: root, timeoutMs: 2 * MINUTE });
-    const [packed] = JSON.parse(output.slice(output.indexOf('[')));
+    // The output interleaves npm's stderr warnings (e.g. about the machine's `nodedir` setting) with the JSON.
+    const [packed] = JSON.parse(output.slice(output.indexOf('['), output.lastIndexOf(']') + 1));
     const path = join(workDir, packed.filename);
     console.log(`${packed.filename}: ${packed.entryCount} files, ${(statSync(path).size / 1024).toFixed(0)} kB`);
     return path;
