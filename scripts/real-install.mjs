@@ -202,11 +202,12 @@ async function install() {
   }
 
   const tarball = await step('npm pack', async () => {
-    const output = await exec('npm', ['pack', '--json', '--pack-destination', workDir], { cwd: root, timeoutMs: 2 * MINUTE });
-    // The output interleaves npm's stderr warnings (e.g. about the machine's `nodedir` setting) with the JSON.
-    const [packed] = JSON.parse(output.slice(output.indexOf('['), output.lastIndexOf(']') + 1));
-    const path = join(workDir, packed.filename);
-    console.log(`${packed.filename}: ${packed.entryCount} files, ${(statSync(path).size / 1024).toFixed(0)} kB`);
+    await exec('npm', ['pack', '--silent', '--pack-destination', workDir], { cwd: root, timeoutMs: 2 * MINUTE });
+    // npm names the tarball <name>-<version>.tgz. Not read from `--json`: its file list outgrows the output tail
+    // `exec` keeps, and npm's stderr warnings interleave with it.
+    const path = join(workDir, `${rootPackage.name}-${rootPackage.version}.tgz`);
+    if (!existsSync(path)) throw new StepError(`npm pack: no ${path}`);
+    console.log(`${path}: ${(statSync(path).size / 1024).toFixed(0)} kB`);
     return path;
   });
 
