@@ -164,7 +164,7 @@ describe('(a) near-valid filters', () => {
     fc.assert(
       fc.property(filters, mutation, (node, change) => {
         const text = mutate(node.kind === 'valuePath' ? formatFilter(node) : formatFilter(node).split(' ')[0] ?? '', change);
-        for (const parse of [() => parsePatchPath(text), () => parseAttributePath(text)]) {
+        for (const parse of [(): unknown => parsePatchPath(text), (): unknown => parseAttributePath(text)]) {
           const result = outcome(parse, text);
           if ('error' in result) expect([result.error.status, result.error.scimType]).toEqual([400, 'invalidPath']);
         }
@@ -250,9 +250,9 @@ describe('(d) 10,000 levels of nesting', () => {
     ['unclosed', '('.repeat(depth)],
   ])('%s: invalidFilter / invalidPath, no stack overflow', (_kind, text) => {
     for (const [parse, scimType] of [
-      [() => parseFilter(text), 'invalidFilter'],
-      [() => parsePatchPath(text), 'invalidPath'],
-      [() => parseAttributePath(text), 'invalidPath'],
+      [(): unknown => parseFilter(text), 'invalidFilter'],
+      [(): unknown => parsePatchPath(text), 'invalidPath'],
+      [(): unknown => parseAttributePath(text), 'invalidPath'],
     ] as const) {
       const result = outcome(parse, text.slice(0, 40));
       expect('error' in result && [result.error.status, result.error.scimType]).toEqual([400, scimType]);
