@@ -4,6 +4,7 @@ import type { Context } from 'koa';
 import { Readable } from 'node:stream';
 import type { Strapi } from '../strapi/types';
 import { PLUGIN_ID } from '../config';
+import { fail, idParam, parse } from './answers';
 import { invitationAnswer } from '../lifecycle';
 import { MappingReadOnlyError, MappingValidationError, StaleSettingError } from '../sync/mapping-rules';
 
@@ -12,7 +13,6 @@ const directoryUpdate = directoryInput.partial();
 const tokenInput = z
   .object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).nullish(), directoryId: z.number().int().positive() })
   .strict();
-const idParam = z.coerce.number().int().positive();
 const eventFilters = z.object({
   directoryId: z.coerce.number().int().positive().optional(),
   tokenId: z.coerce.number().int().positive().optional(),
@@ -33,20 +33,6 @@ const eventQuery = eventFilters.extend({
 
 type AdminService = ReturnType<typeof import('../services/admin').default>;
 
-function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, input: unknown, ctx: Context): T | undefined {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  ctx.status = 400;
-  ctx.body = {
-    error: {
-      status: 400,
-      name: 'ValidationError',
-      message: result.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '),
-    },
-  };
-  return undefined;
-}
-
 const statusQuery = z.object({
   hours: z.coerce.number().int().min(1).max(24 * 7).default(24),
   directoryId: z.coerce.number().int().positive().optional(),
@@ -64,11 +50,6 @@ const mappingInput = z
   .strict();
 const mappingSave = mappingInput.extend({ expectedVersion: z.number().int().min(0) }).strict();
 
-const fail = (ctx: Context, status: number, name: string, message: string, details?: unknown) => {
-  ctx.status = status;
-  ctx.body = { error: { status, name, message, ...(details ? { details } : {}) } };
-};
-
 /** Maps the mapping module's errors to answers that say what to fix. */
 function mappingError(ctx: Context, error: unknown): void {
   if (error instanceof MappingValidationError) return fail(ctx, 400, 'ValidationError', error.message, { errors: error.errors });
@@ -79,10 +60,7 @@ function mappingError(ctx: Context, error: unknown): void {
   throw error;
 }
 
-const notFound = (ctx: Context, what: string) => {
-  ctx.status = 404;
-  ctx.body = { error: { status: 404, name: 'NotFoundError', message: `${what} not found` } };
-};
+const notFound = (ctx: Context, what: string) => fail(ctx, 404, 'NotFoundError', `${what} not found`);
 
 export default ({ strapi }: { strapi: Strapi }) => {
   const service = () => strapi.plugin(PLUGIN_ID).service('admin') as AdminService;

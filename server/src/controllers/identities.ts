@@ -3,10 +3,10 @@ import { z } from 'zod';
 import type { Context } from 'koa';
 import type { Strapi } from '../strapi/types';
 import { PLUGIN_ID } from '../config';
+import { fail, idParam, parse } from './answers';
 
 type IdentitiesService = ReturnType<typeof import('../services/identities').default>;
 
-const idParam = z.coerce.number().int().positive();
 const paging = {
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(25),
@@ -22,36 +22,24 @@ const identityQuery = z.object({
 const groupQuery = z.object({ directoryId: z.coerce.number().int().positive().optional(), search, ...paging });
 const memberQuery = z.object(paging);
 
-const fail = (ctx: Context, status: number, name: string, message: string) => {
-  ctx.status = status;
-  ctx.body = { error: { status, name, message } };
-};
-
-function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, input: unknown, ctx: Context): T | undefined {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  fail(ctx, 400, 'ValidationError', result.error.issues.map((issue) => `${issue.path.join('.') || 'query'}: ${issue.message}`).join('; '));
-  return undefined;
-}
-
 export default ({ strapi }: { strapi: Strapi }) => {
   const service = () => strapi.plugin(PLUGIN_ID).service('identities') as IdentitiesService;
 
   return {
     async list(ctx: Context) {
-      const query = parse(identityQuery, ctx.query, ctx);
+      const query = parse(identityQuery, ctx.query, ctx, 'query');
       if (!query) return;
       ctx.body = await service().listIdentities(query);
     },
     async get(ctx: Context) {
-      const id = parse(idParam, ctx.params.id, ctx);
+      const id = parse(idParam, ctx.params.id, ctx, 'query');
       if (!id) return;
       const identity = await service().getIdentity(id);
       if (!identity) return fail(ctx, 404, 'NotFoundError', 'identity not found');
       ctx.body = { data: identity };
     },
     async reapply(ctx: Context) {
-      const id = parse(idParam, ctx.params.id, ctx);
+      const id = parse(idParam, ctx.params.id, ctx, 'query');
       if (!id) return;
       const admin = (ctx.state as { user?: { email?: string } }).user;
       const result = await service().reapplyMapping(id, admin?.email ?? 'admin');
@@ -60,13 +48,13 @@ export default ({ strapi }: { strapi: Strapi }) => {
       ctx.body = { data: result };
     },
     async listGroups(ctx: Context) {
-      const query = parse(groupQuery, ctx.query, ctx);
+      const query = parse(groupQuery, ctx.query, ctx, 'query');
       if (!query) return;
       ctx.body = await service().listGroups(query);
     },
     async groupMembers(ctx: Context) {
-      const id = parse(idParam, ctx.params.id, ctx);
-      const query = parse(memberQuery, ctx.query, ctx);
+      const id = parse(idParam, ctx.params.id, ctx, 'query');
+      const query = parse(memberQuery, ctx.query, ctx, 'query');
       if (!id || !query) return;
       const members = await service().groupMembers(id, query.page, query.pageSize);
       if (!members) return fail(ctx, 404, 'NotFoundError', 'group not found');
