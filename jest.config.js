@@ -7,6 +7,7 @@ const transform = { '^.+\\.tsx?$': '<rootDir>/test/esbuild-transform.js' };
 
 module.exports = {
   testTimeout: 120000,
+  reporters: ['default', '<rootDir>/test/progress-reporter.js'],
   projects: [
     {
       displayName: 'unit',

@@ -406,7 +406,7 @@ async function runSize(size, pg, idps) {
     const light = await call('timePasswordHash', { email: LIGHT_EMAIL, password: PASSWORD, samples: 20 });
     result.lightHash = { ...stats(light.times), rounds: light.rounds };
     result.loginGuard = stats((await call('timeLoginGuard', { email: LIGHT_EMAIL, samples: 20 })).times);
-    log(`Strapi's password check (bcryptjs) in-process: cost ${hash.rounds} p50 ${fmt(result.passwordHash.p50, 2)} ms, cost ${light.rounds} p50 ${fmt(result.lightHash.p50, 2)} ms; the plugin's guard on POST /admin/login (its 2 queries) p50 ${fmt(result.loginGuard.p50, 2)} ms`);
+    log(`Strapi's password check (bcryptjs) in-process: cost ${hash.rounds} p50 ${fmt(result.passwordHash.p50, 2)} ms, cost ${light.rounds} p50 ${fmt(result.lightHash.p50, 2)} ms; the plugin's guard on POST /admin/login (user + roles, login policy) p50 ${fmt(result.loginGuard.p50, 2)} ms`);
 
     // ------------------------------------------------------------------ one at a time, taking turns
     // Warm-up: a few of each.
@@ -520,7 +520,7 @@ function printSize(r) {
   rows.push(hashRow(`floor: … its bcrypt check alone (in-process)`, r.passwordHash));
   rows.push(row(`floor: POST /admin/login (bcrypt cost ${r.lightHash.rounds}: the hash taken out)`, s.loginLight));
   rows.push(hashRow(`floor: … its bcrypt check alone (in-process)`, r.lightHash));
-  if (r.loginGuard) rows.push(hashRow(`floor: … the plugin's guard on it (its 2 queries, in-process)`, r.loginGuard));
+  if (r.loginGuard) rows.push(hashRow(`floor: … the plugin's guard on it (user + roles, login policy; in-process)`, r.loginGuard));
   if (r.loginGuard) rows.push(['floor: Strapi\'s own login, cost-4 hash (− the guard, derived)', fmt(strapiLightLogin(r), 2), '', '', fmt(strapiLightLogin(r) / floorLogin, 2), fmt(strapiLightLogin(r) / floorLight, 2), '']);
   rows.push(row('floor: GET /admin/users/me', s.me));
   rows.push(row('SAML GET /api/sso/:id/login', s.samlStart));

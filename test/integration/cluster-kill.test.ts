@@ -5,7 +5,8 @@
  * taken back; then the other is killed the same way during the member PATCHes. Requests that
  * died with it are retried by the client, as Entra's next cycle would; so are writes whose answer the proxy drops
  * after the instance committed them (a lost answer: the retry must not duplicate). Afterwards the database shows every
- * acknowledged write, nothing half-written, and no duplicate from a retried create. (PostgreSQL pass only.)
+ * acknowledged write, nothing half-written, and no duplicate from a retried create. The per-token rate limit is set
+ * below what the client sends, so 429s (waited out, as Entra does) are part of the run. (PostgreSQL pass only.)
  */
 import { Client } from 'pg';
 import { startCluster, usesPostgres, type Cluster } from './helpers/cluster';
@@ -15,6 +16,8 @@ import { roundRobin, startProxy, type Proxy } from './helpers/proxy';
 const describeOnPostgres = usesPostgres() ? describe : describe.skip;
 const USERS = Number(process.env.IB_KILL_USERS ?? 400);
 const GROUPS = Number(process.env.IB_KILL_GROUPS ?? 20);
+/** Per token and instance. */
+const RATE_PER_SECOND = 50;
 
 const waitFor = async (condition: () => boolean, timeoutMs: number) => {
   const deadline = Date.now() + timeoutMs;
@@ -30,7 +33,16 @@ describeOnPostgres('SIGKILL of an instance during a sync (each of the two, in tu
   let db: Client;
 
   beforeAll(async () => {
-    cluster = await startCluster({ size: 2, pluginConfig: { mapping: SYNC_MAPPING, deprovisionSafety: { enabled: false } } });
+    cluster = await startCluster({
+      size: 2,
+      pluginConfig: {
+        mapping: SYNC_MAPPING,
+        deprovisionSafety: { enabled: false },
+        // Below what 8 workers send, so the sync is throttled too (429 + Retry-After, waited out as Entra does):
+        // a refused request must leave nothing behind, even while an instance dies.
+        scim: { rateLimit: { requestsPerSecond: RATE_PER_SECOND, burst: RATE_PER_SECOND } },
+      },
+    });
     // Besides the kill, every 40th write's answer is lost after the instance committed it: the client retries
     // it like any failure, and must end with one resource, not two.
     let writes = 0;
@@ -98,6 +110,9 @@ describeOnPostgres('SIGKILL of an instance during a sync (each of the two, in tu
     // Creates whose answer was lost after they committed: the retry got 409, and the client found the one user.
     expect(proxy.log.filter((line) => line.startsWith('POST /api/scim/v2/Users ') && line.endsWith('(answer dropped)')).length).toBeGreaterThan(0);
     expect(result.stats.recoveredCreates).toBeGreaterThan(0);
+    // Throttled requests were waited out and sent again, and ended like the others.
+    expect(result.stats.byStatus['429']).toBeGreaterThan(0);
+    expect(result.stats.throttled).toBe(result.stats.byStatus['429']);
     expect(result.stats.failed).toBe(0);
     expect(result.errors).toEqual([]);
 

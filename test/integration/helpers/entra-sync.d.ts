@@ -23,6 +23,8 @@ export interface SyncStats {
   byStatus: Record<string, number>;
   transportFailures: number;
   serverErrors: number;
+  /** 429 answers waited out (Retry-After) and sent again. */
+  throttled: number;
   retried: number;
   recoveredCreates: number;
   failed: number;

@@ -143,9 +143,22 @@ async function send(base, token, method, path, body, headers = {}) {
     } catch {
       json = undefined;
     }
-    return { status: response.status, body: json, etag: response.headers.get('etag'), text };
+    return { status: response.status, body: json, etag: response.headers.get('etag'), retryAfter: response.headers.get('retry-after'), text };
   } catch (error) {
-    return { status: 0, body: undefined, etag: null, text: String(error && error.cause ? error.cause.code || error.cause.message : error) };
+    return { status: 0, body: undefined, etag: null, retryAfter: null, text: String(error && error.cause ? error.cause.code || error.cause.message : error) };
+  }
+}
+
+/**
+ * `send`, waiting out 429 answers as Entra does (Retry-After seconds, then the same request again). For the
+ * two-instance races, which call each instance directly: a throttled side still takes part, a moment later.
+ */
+async function sendHonouringRetryAfter(base, token, method, path, body, headers = {}) {
+  for (;;) {
+    const reply = await send(base, token, method, path, body, headers);
+    const waitSeconds = reply.status === 429 ? Number(reply.retryAfter) : NaN;
+    if (!(Number.isFinite(waitSeconds) && waitSeconds > 0 && waitSeconds <= 60)) return reply;
+    await new Promise((done) => setTimeout(done, waitSeconds * 1000));
   }
 }
 
@@ -191,7 +204,7 @@ async function runEntraSync(options) {
   } = options;
   const population = plan(options);
   const { people, teams, membersOf } = population;
-  const stats = { requests: 0, acknowledged: 0, byStatus: {}, transportFailures: 0, serverErrors: 0, retried: 0, recoveredCreates: 0, failed: 0, phases: {} };
+  const stats = { requests: 0, acknowledged: 0, byStatus: {}, transportFailures: 0, serverErrors: 0, throttled: 0, retried: 0, recoveredCreates: 0, failed: 0, phases: {} };
   const errors = [];
   const ledger = {
     population,
@@ -207,22 +220,32 @@ async function runEntraSync(options) {
     if (errors.length < 50) errors.push(message);
   };
 
-  /** One request with Entra-like retries; answers the last reply. `accept(status)` ends the retries. */
-  async function call(method, path, body, { headers, base, accept = (s) => s > 0 && s < 500 } = {}) {
+  /**
+   * One request with Entra-like retries; answers the last reply. `accept(status)` ends the retries. A 429 is
+   * not a failure: Entra waits the Retry-After it was given and sends the same request again, and so does
+   * this (throttled requests do not use up `retries`, as long as the server keeps naming a wait).
+   */
+  async function call(method, path, body, { headers, base, accept = (s) => s > 0 && s < 500 && s !== 429 } = {}) {
     let reply;
-    for (let attempt = 0; attempt <= retries; attempt += 1) {
-      if (attempt > 0) {
-        stats.retried += 1;
-        await new Promise((done) => setTimeout(done, retryDelayMs * Math.min(attempt, 5)));
-      }
+    let attempt = 0;
+    for (;;) {
       reply = await send(base ?? balanced(), token, method, path, body, headers);
       stats.requests += 1;
       stats.byStatus[reply.status] = (stats.byStatus[reply.status] ?? 0) + 1;
       if (reply.status === 0) stats.transportFailures += 1;
       else if (reply.status >= 500) stats.serverErrors += 1;
       if (accept(reply.status)) return reply;
+      const waitSeconds = reply.status === 429 ? Number(reply.retryAfter) : NaN;
+      if (Number.isFinite(waitSeconds) && waitSeconds > 0 && waitSeconds <= 60) {
+        stats.throttled += 1;
+        await new Promise((done) => setTimeout(done, waitSeconds * 1000));
+        continue;
+      }
+      if (attempt >= retries) return reply;
+      attempt += 1;
+      stats.retried += 1;
+      await new Promise((done) => setTimeout(done, retryDelayMs * Math.min(attempt, 5)));
     }
-    return reply;
   }
 
   const ack = (reply) => {
@@ -274,7 +297,7 @@ async function runEntraSync(options) {
     people.map((person) => async () => {
       if (racing && person.race) {
         // The same create reaches two instances at once (a retry after a timeout, two provisioning jobs).
-        const replies = await Promise.all([one, two].map((base) => send(base, token, 'POST', '/Users', userBody(person))));
+        const replies = await Promise.all([one, two].map((base) => sendHonouringRetryAfter(base, token, 'POST', '/Users', userBody(person))));
         stats.requests += 2;
         for (const reply of replies) stats.byStatus[reply.status] = (stats.byStatus[reply.status] ?? 0) + 1;
         const statuses = replies.map((reply) => reply.status).sort();
@@ -317,7 +340,7 @@ async function runEntraSync(options) {
         const groupId = ledger.groups.get(team.index);
         const userId = ledger.users.get(members[0]);
         if (!groupId || !userId) return;
-        const replies = await Promise.all([one, two].map((base) => send(base, token, 'PATCH', `/Groups/${groupId}`, membersPatch('Add', [userId]))));
+        const replies = await Promise.all([one, two].map((base) => sendHonouringRetryAfter(base, token, 'PATCH', `/Groups/${groupId}`, membersPatch('Add', [userId]))));
         stats.requests += 2;
         const statuses = replies.map((reply) => reply.status).sort();
         ledger.races.members.push({ group: team.displayName, user: members[0], statuses, texts: replies.map((reply) => reply.text.slice(0, 200)) });
@@ -373,19 +396,19 @@ async function runEntraSync(options) {
     candidates.forEach((person, k) => {
       etagTasks.push(async () => {
         const id = ledger.users.get(person.index);
-        const current = await send(one, token, 'GET', `/Users/${id}`);
+        const current = await sendHonouringRetryAfter(one, token, 'GET', `/Users/${id}`);
         const etag = current.etag;
         const usePut = k % 2 === 1;
         const titles = ['Title from one', 'Title from two'];
         const replies = await Promise.all(
           [one, two].map((base, side) =>
             usePut
-              ? send(base, token, 'PUT', `/Users/${id}`, { ...replaceable(current.body), title: titles[side] }, { 'if-match': etag })
-              : send(base, token, 'PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: titles[side] }] }, { 'if-match': etag })
+              ? sendHonouringRetryAfter(base, token, 'PUT', `/Users/${id}`, { ...replaceable(current.body), title: titles[side] }, { 'if-match': etag })
+              : sendHonouringRetryAfter(base, token, 'PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: titles[side] }] }, { 'if-match': etag })
           )
         );
         stats.requests += 3;
-        const after = await send(two, token, 'GET', `/Users/${id}`);
+        const after = await sendHonouringRetryAfter(two, token, 'GET', `/Users/${id}`);
         const winner = replies.findIndex((reply) => reply.status === 200);
         ledger.races.etag.push({
           kind: usePut ? 'PUT User' : 'PATCH User',
@@ -399,15 +422,15 @@ async function runEntraSync(options) {
     for (const team of groupsRaced) {
       etagTasks.push(async () => {
         const id = ledger.groups.get(team.index);
-        const current = await send(one, token, 'GET', `/Groups/${id}?excludedAttributes=members`);
+        const current = await sendHonouringRetryAfter(one, token, 'GET', `/Groups/${id}?excludedAttributes=members`);
         const values = [`${team.externalId}-one`, `${team.externalId}-two`];
         const replies = await Promise.all(
           [one, two].map((base, side) =>
-            send(base, token, 'PATCH', `/Groups/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'externalId', value: values[side] }] }, { 'if-match': current.etag })
+            sendHonouringRetryAfter(base, token, 'PATCH', `/Groups/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'externalId', value: values[side] }] }, { 'if-match': current.etag })
           )
         );
         stats.requests += 3;
-        const after = await send(two, token, 'GET', `/Groups/${id}?excludedAttributes=members`);
+        const after = await sendHonouringRetryAfter(two, token, 'GET', `/Groups/${id}?excludedAttributes=members`);
         const winner = replies.findIndex((reply) => reply.status === 200);
         ledger.races.etag.push({
           kind: 'PATCH Group',
