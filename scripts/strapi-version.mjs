@@ -11,9 +11,17 @@
  * (@strapi/strapi pins all of its own @strapi/* dependencies exactly), builds the plugin and runs
  * `jest --selectProjects integration --ci --runInBand`.
  *
+ * The install is most of the time, and resolving a whole Strapi tree without a lock file takes many minutes,
+ * so a version the project tests in CI keeps its lock file in the repository: `test/strapi-versions/<version>/`
+ * holds the package-lock.json that npm wrote for the pinned package.json, with the hash of what it was made
+ * from. When that hash matches, the install is `npm ci` of that lock (minutes less, and the same tree every
+ * run); when it does not (a dependency changed), npm resolves afresh and the script says how to refresh the
+ * lock: IDENTITY_BRIDGE_VERSION_SAVE_LOCK=1 writes the new one into test/strapi-versions/<version>/.
+ *
  * The work directory is `$TMPDIR/ib-strapi-<version>` and is kept: a second run re-copies the sources and
- * reuses node_modules when the pinned package.json did not change (the install is most of the time). Pass
- * IDENTITY_BRIDGE_VERSION_CLEAN=1 to delete it after the run.
+ * reuses node_modules when the pinned package.json did not change. Pass IDENTITY_BRIDGE_VERSION_CLEAN=1 to
+ * delete it after the run. IDENTITY_BRIDGE_VERSION_REPORT=<file> also writes jest's JSON report there
+ * (scripts/test.mjs counts the tests from it).
  *
  * Prints the time of each step and a last line `strapi <version>: N passed, N failed`; exits non-zero on any
  * failure.
@@ -59,8 +67,8 @@ function fail(message) {
 
 function printTimings() {
   console.log('\nTimings:');
-  for (const [name, seconds] of timings) console.log(`  ${name.padEnd(28)} ${seconds.toFixed(1).padStart(7)} s`);
-  console.log(`  ${'total'.padEnd(28)} ${((Date.now() - started) / 1000).toFixed(1).padStart(7)} s`);
+  for (const [name, seconds] of timings) console.log(`  ${name.padEnd(46)} ${seconds.toFixed(1).padStart(7)} s`);
+  console.log(`  ${'total'.padEnd(46)} ${((Date.now() - started) / 1000).toFixed(1).padStart(7)} s`);
 }
 
 /** The repository's pinned Strapi version: the one @strapi/strapi has in the root package.json. */
@@ -118,9 +126,29 @@ const stamp = join(workDir, 'node_modules', '.ib-manifest-hash');
 if (existsSync(stamp) && readFileSync(stamp, 'utf8') === manifestHash) {
   console.log('\n=== npm install: node_modules is up to date for this package.json (reused)');
 } else {
-  timed('npm install', () => {
+  const lockDir = join(root, 'test', 'strapi-versions', version);
+  const savedLock = join(lockDir, 'package-lock.json');
+  const savedHash = join(lockDir, 'manifest-hash');
+  const lockFits = existsSync(savedLock) && existsSync(savedHash) && readFileSync(savedHash, 'utf8').trim() === manifestHash;
+  timed(lockFits ? 'npm ci (the lock file kept for this version)' : 'npm install (resolving afresh)', () => {
     rmSync(join(workDir, 'node_modules'), { recursive: true, force: true });
-    if (!run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'])) fail('npm install failed');
+    const quiet = ['--no-audit', '--no-fund', '--loglevel=error'];
+    if (lockFits) {
+      cpSync(savedLock, join(workDir, 'package-lock.json'));
+      // As scripts/install.mjs: npm ci refuses a lock that lists other platforms' optional binaries this
+      // registry does not serve; npm install then installs the same locked versions.
+      if (!run('npm', ['ci', '--prefer-offline', ...quiet]) && !run('npm', ['install', '--prefer-offline', ...quiet])) fail('npm ci failed');
+    } else {
+      if (!run('npm', ['install', ...quiet])) fail('npm install failed');
+      if (process.env.IDENTITY_BRIDGE_VERSION_SAVE_LOCK === '1') {
+        mkdirSync(lockDir, { recursive: true });
+        cpSync(join(workDir, 'package-lock.json'), savedLock);
+        writeFileSync(savedHash, `${manifestHash}\n`);
+        console.log(`saved the lock file for ${version} in ${lockDir}: commit it`);
+      } else {
+        console.log(`No lock file kept for this package.json: run again with IDENTITY_BRIDGE_VERSION_SAVE_LOCK=1 and commit test/strapi-versions/${version}/`);
+      }
+    }
     writeFileSync(stamp, manifestHash);
   });
 }
@@ -153,6 +181,7 @@ const jestOk = timed('integration tests (SQLite)', () =>
 let passed = 0;
 let failed = jestOk ? 0 : 1;
 if (existsSync(report)) {
+  if (process.env.IDENTITY_BRIDGE_VERSION_REPORT) cpSync(report, process.env.IDENTITY_BRIDGE_VERSION_REPORT);
   const result = JSON.parse(readFileSync(report, 'utf8'));
   passed = result.numPassedTests;
   failed = result.numFailedTests + (!jestOk && result.numFailedTests === 0 ? 1 : 0);

@@ -9,7 +9,8 @@
  * a throwaway server started from the Debian `postgresql` package. Without either the run fails, unless
  * IDENTITY_BRIDGE_TEST_SKIP_POSTGRES=1 says so on purpose.
  *
- * Last, a real install (scripts/real-install.mjs: needs the npm registry); IDENTITY_BRIDGE_TEST_SKIP_INSTALL=1
+ * Then the integration suite again on the oldest supported Strapi (5.24.2, SQLite; IDENTITY_BRIDGE_TEST_SKIP_OLDEST=1
+ * skips it). Last, a real install (scripts/real-install.mjs: needs the npm registry); IDENTITY_BRIDGE_TEST_SKIP_INSTALL=1
  * skips it.
  *
  * No step can hang the run: each runs in its own process group with a time limit (and the whole run within
@@ -100,7 +101,11 @@ async function jest(name, project, env = {}, limitMinutes = 20) {
   const args = ['jest', '--selectProjects', project, '--json', `--outputFile=${report}`, '--ci'];
   // --forceExit: Strapi's knex pools and timers can outlive a suite by a moment; never let them hang CI.
   if (project !== 'unit') args.push('--runInBand', '--forceExit');
-  const ok = await step(name, 'npx', args, env, limitMinutes);
+  countTests(await step(name, 'npx', args, env, limitMinutes), report);
+}
+
+/** Adds a finished jest step's tests (its JSON report) to the totals. */
+function countTests(ok, report) {
   if (existsSync(report)) {
     const result = JSON.parse(readFileSync(report, 'utf8'));
     totals.passed += result.numPassedTests;
@@ -154,6 +159,18 @@ if (process.env.IDENTITY_BRIDGE_TEST_SKIP_POSTGRES === '1') {
       server?.stop();
     }
   }
+}
+
+// The oldest Strapi 5 minor the plugin supports (the admin session manager arrived in 5.24): the whole
+// integration suite on SQLite with every @strapi/* package at that version, from the lock file kept in
+// test/strapi-versions/ (scripts/strapi-version.mjs; about 5 minutes, most of it the install).
+const OLDEST_STRAPI = '5.24.2';
+if (process.env.IDENTITY_BRIDGE_TEST_SKIP_OLDEST === '1') {
+  process.stdout.write(`\n=== integration tests on Strapi ${OLDEST_STRAPI}: skipped (IDENTITY_BRIDGE_TEST_SKIP_OLDEST=1)\n`);
+} else {
+  const report = join(outputDir, `integration-strapi-${OLDEST_STRAPI}.json`);
+  const env = { IDENTITY_BRIDGE_VERSION_REPORT: report };
+  countTests(await step(`integration tests on Strapi ${OLDEST_STRAPI} (SQLite)`, 'node', ['scripts/strapi-version.mjs', OLDEST_STRAPI], env, 20), report);
 }
 
 // Browser tests: real headless Chromium (Debian's `chromium`) on the playground's built admin panel.

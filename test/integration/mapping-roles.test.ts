@@ -160,6 +160,33 @@ describe('provisioning under the rules', () => {
     expect(await isActive('standard@example.com')).toBe(true);
   });
 
+  test("a role change writes only that person's role links (Strapi's relation update renumbers every user of the role)", async () => {
+    const links = app.strapi.db.metadata.get('admin::user').attributes.roles.joinTable;
+    const linksOf = async (email: string) => {
+      const user = await adminUserByEmail(app, email);
+      return app.strapi.db.connection(links.name).select(links.inverseJoinColumn.name, links.inverseOrderColumnName).where(links.joinColumn.name, user.id).orderBy(links.inverseJoinColumn.name);
+    };
+    // appadmin@ holds the Site admin role (created with the order value Strapi's create would give: its id).
+    const siteAdminBefore = await linksOf('appadmin@example.com');
+    expect(siteAdminBefore).toHaveLength(1);
+    const siteAdminRoleId = siteAdminBefore[0][links.inverseJoinColumn.name];
+    const reply = await scim.patch(`/Users/${standardId}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'roles', value: [{ value: 'Admin', primary: true }] }] });
+    expect(reply.status).toBe(200);
+    expect(await roleCodes('standard@example.com')).toEqual([siteAdminCode, 'strapi-editor'].sort());
+    const standardUser = await adminUserByEmail(app, 'standard@example.com');
+    const added = (await linksOf('standard@example.com')).find((row: Record<string, number>) => row[links.inverseJoinColumn.name] === siteAdminRoleId);
+    // The new link sorts last among the role's users: its order value is the user's id, as for a create.
+    expect(added[links.inverseOrderColumnName]).toBe(standardUser.id);
+
+    // Losing the role again: Strapi's relation update would now renumber the role's remaining users (1, 2, …).
+    const back = await scim.patch(`/Users/${standardId}`, { schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: 'roles' }] });
+    expect(back.status).toBe(200);
+    expect(await roleCodes('standard@example.com')).toEqual(['strapi-editor']);
+    // The role's other user keeps its link as it was, order value included (its id, not a renumbered 1).
+    expect(siteAdminBefore[0][links.inverseOrderColumnName]).toBe((await adminUserByEmail(app, 'appadmin@example.com')).id);
+    expect(await linksOf('appadmin@example.com')).toEqual(siteAdminBefore);
+  });
+
   test('explain says which rule gave which role', async () => {
     const identity = await app.strapi.db.query('plugin::identity-bridge.identity').findOne({ where: { scimId: standardId } });
     const reply = await adminApi('GET', `/identities/${identity.id}/explain`);

@@ -120,12 +120,3 @@ export async function lockRows(strapi: Strapi, uid: string, ids: readonly number
     }
   });
 }
-
-/**
- * True when the database gave up a transaction to break a lock cycle or a serialization conflict (PostgreSQL
- * 40P01 / 40001, MySQL ER_LOCK_DEADLOCK): running the same request again is safe and usually succeeds.
- */
-export function isRetryableConflict(error: unknown): boolean {
-  const code = String((error as { code?: unknown } | null)?.code ?? '');
-  return code === '40P01' || code === '40001' || code === 'ER_LOCK_DEADLOCK';
-}

@@ -145,9 +145,9 @@ export function createIdentityRepository(strapi: Strapi) {
       }
     },
 
-    /** The next people waiting to be re-mapped, oldest id first. */
-    nextStale: (limit: number) =>
-      identities().findMany({ where: { mappingStale: true }, select: FIELDS, orderBy: { id: 'asc' }, limit }) as Promise<IdentityRecord[]>,
+    /** The next people waiting to be re-mapped after id `afterId`, oldest id first. */
+    nextStale: (limit: number, afterId = 0) =>
+      identities().findMany({ where: { mappingStale: true, id: { $gt: afterId } }, select: FIELDS, orderBy: { id: 'asc' }, limit }) as Promise<IdentityRecord[]>,
 
     /** Walks every identity in id order, `size` at a time (for previews), without offset paging. */
     async *batches(size: number): AsyncGenerator<IdentityRecord[]> {

@@ -21,6 +21,7 @@ export function createDirectoryStore(strapi: Strapi) {
 
 export type DirectoryStore = ReturnType<typeof createDirectoryStore>;
 export * from './database';
+export * from './database-errors';
 export type { DirectoryRecord } from './directories';
 export type { TokenRecord } from './tokens';
 export type { IdentityRecord, GroupReference, MappingSnapshot } from './identities';

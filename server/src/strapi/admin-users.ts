@@ -105,6 +105,53 @@ export function createAdminUsersAdapter(strapi: Strapi) {
     return user;
   }
 
+  /**
+   * Gives a user exactly `roleIds`, by writing that user's own role links — not through the query engine's
+   * relation update, which after any change renumbers `user_ord` over every user of each role concerned
+   * (`UPDATE admin_users_roles_lnk … row_number() over (partition by role_id)`): a write of every link row
+   * of the role for each person whose roles change (100k rows per change at 100k users in one role), and a
+   * lock on all of them, so two instances changing roles of different people deadlocked (bench/cluster-sync.mjs
+   * --kill, PostgreSQL log). New links get `user_ord` = the user's id, as in createAdminUser (it sorts last);
+   * removed links leave a gap in `user_ord`, which orders as before.
+   *
+   * Strapi's own rule is kept: the last user with the Super Admin role does not lose it. Emits `user.update`
+   * as Strapi's updateById does.
+   */
+  async function replaceRoles(userId: number, roleIds: number[]): Promise<void> {
+    const links = rolesJoinTable();
+    const user = links.joinColumn.name;
+    const role = links.inverseJoinColumn.name;
+    const wanted = [...new Set(roleIds)];
+    await strapi.db.transaction(async ({ trx }: { trx: any }) => {
+      const current = (await trx(links.name).select(role, ...(links.orderColumnName ? [links.orderColumnName] : [])).where(user, userId)) as Record<string, number>[];
+      const have = new Set(current.map((row) => Number(row[role])));
+      const removed = [...have].filter((id) => !wanted.includes(id));
+      const added = wanted.filter((id) => !have.has(id));
+      if (removed.length === 0 && added.length === 0) return;
+      const superAdmin = await findRole(SUPER_ADMIN_CODE);
+      if (superAdmin && removed.includes(superAdmin.id)) {
+        const holders = (await trx(links.name).count({ n: '*' }).where(role, superAdmin.id)) as { n: number | string }[];
+        if (Number(holders[0]?.n ?? 0) <= 1) throw new Error('You must have at least one user with super admin role.');
+      }
+      if (removed.length > 0) await trx(links.name).where(user, userId).whereIn(role, removed).del();
+      if (added.length > 0) {
+        const lastOrder = links.orderColumnName ? Math.max(0, ...current.map((row) => Number(row[links.orderColumnName!] ?? 0))) : 0;
+        await insertRows(
+          strapi,
+          links.name,
+          added.map((roleId, index) => ({
+            [user]: userId,
+            [role]: roleId,
+            ...(links.orderColumnName ? { [links.orderColumnName]: lastOrder + index + 1 } : {}),
+            ...(links.inverseOrderColumnName ? { [links.inverseOrderColumnName]: userId } : {}),
+          }))
+        );
+      }
+    });
+    const updated = (await strapi.db.query(ADMIN_USER_UID).findOne({ where: { id: userId }, populate: ['roles'] })) as (AdminUser & Record<string, unknown>) | null;
+    if (updated) strapi.eventHub.emit('user.update', { user: publicUserOf(updated) });
+  }
+
   /** Where Strapi keeps admin users' role links; read from its metadata so a renamed table follows. */
   const rolesJoinTable = (): JoinTable => {
     const attribute = strapi.db.metadata.get(ADMIN_USER_UID).attributes.roles as { joinTable?: JoinTable } | undefined;
@@ -153,10 +200,20 @@ export function createAdminUsersAdapter(strapi: Strapi) {
     countActiveSuperAdmins,
     revokeSessions,
     create: (attributes: AdminUserAttributes & { roles: number[] }) => createAdminUser(attributes),
-    update: (id: number, attributes: Partial<AdminUserAttributes> & { roles?: number[] }) =>
-      userService().updateById(id, attributes),
+    /** Profile fields through Strapi's updateById (its checks and event); roles through replaceRoles. */
+    async update(id: number, attributes: Partial<AdminUserAttributes> & { roles?: number[] }): Promise<void> {
+      const { roles, ...profile } = attributes;
+      if (roles) await replaceRoles(id, roles);
+      if (Object.keys(profile).length > 0) await userService().updateById(id, profile);
+    },
     delete: (id: number) => userService().deleteById(id),
   };
+}
+
+/** What Strapi's `sanitizeUser` leaves of an admin user for its `user.*` events: no password or tokens. */
+function publicUserOf(user: AdminUser & Record<string, unknown>): Record<string, unknown> {
+  const { password: _password, resetPasswordToken: _reset, resetPasswordTokenExpiresAt: _expires, registrationToken: _registration, roles, ...rest } = user;
+  return { ...rest, roles: (roles ?? []).map((role) => ({ id: role.id, name: role.name, code: role.code, ...('description' in role ? { description: (role as { description?: unknown }).description } : {}) })) };
 }
 
 interface JoinTable {

@@ -1,6 +1,7 @@
 import { createRateLimiter } from '../../../server/src/scim-http/rate-limit';
 import { createWriteGate } from '../../../server/src/scim-http/write-gate';
-import { RetryLaterError, isDatabaseUnavailable, toErrorResponse } from '../../../server/src/scim-http/errors';
+import { isDatabaseUnavailable } from '../../../server/src/directory/database-errors';
+import { RetryLaterError, toErrorResponse } from '../../../server/src/scim-http/errors';
 import { ScimError } from '../../../server/src/scim/errors';
 
 describe('per-token rate limit (token bucket)', () => {
