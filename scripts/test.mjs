@@ -14,7 +14,7 @@
  * skips it.
  *
  * No step can hang the run: each runs in its own process group with a time limit (and the whole run within
- * IDENTITY_BRIDGE_TEST_BUDGET_MINUTES, 80 by default, under CI's 90); a step past its limit is killed with
+ * IDENTITY_BRIDGE_TEST_BUDGET_MINUTES, 75 by default: CI allows 90 for the whole of .ci/run); a step past its limit is killed with
  * everything it started and counted as failed, and whatever a finished step left running (a forked Strapi
  * instance, a `php -S`) is killed with its group, so nothing outlives the run holding its output open.
  * test/progress-reporter.js prints when each integration and browser test file starts, so a log cut short
@@ -36,7 +36,7 @@ let stepFailures = 0;
 
 const MINUTE = 60_000;
 const runStarted = Date.now();
-const budgetMs = Number(process.env.IDENTITY_BRIDGE_TEST_BUDGET_MINUTES ?? 80) * MINUTE;
+const budgetMs = Number(process.env.IDENTITY_BRIDGE_TEST_BUDGET_MINUTES ?? 75) * MINUTE;
 const clock = (ms) => `${Math.floor(ms / MINUTE)} min ${String(Math.round((ms % MINUTE) / 1000)).padStart(2, '0')} s`;
 
 /** Kills a process group, if anything of it is left. */
