@@ -138,11 +138,13 @@ async function runOne(writeConcurrency, pg) {
 
     let burstIndex = 1_000_000;
     const stop = forSeconds(options.duration);
+    await server.call('eventLoop', { on: true });
     const [during, burst] = await Promise.all([
       runLoop(server.port, options.lookupConcurrency, lookup, stop),
       runLoop(server.port, options.burstConcurrency, () => ({ method: 'POST', path: `${BASE}/Users`, headers: headers(BURST_TOKEN), body: userBody(burstIndex++) }), stop),
     ]);
-    return { label, server: server.client, alone, during, burst };
+    const waits = await server.call('eventLoop', { on: false });
+    return { label, server: server.client, alone, during, burst, waits };
   } finally {
     await server.call('stop').catch(() => undefined);
     await database.drop();
@@ -165,6 +167,8 @@ try {
     console.log(`  lookups during burst : ${fmt(result.during.rps, 0)} req/s, p50 ${fmt(result.during.p50)} ms, p99 ${fmt(result.during.p99)} ms  ${JSON.stringify(result.during.statuses)}`);
     console.log(`  creates (burst)      : ${fmt(result.burst.rps, 0)} req/s, p50 ${fmt(result.burst.p50)} ms, p99 ${fmt(result.burst.p99)} ms  ${JSON.stringify(result.burst.statuses)}`);
     console.log(`  lookup p99 during/alone: ×${fmt(ratio, 2)}; target p99 ≤ ${TARGET_P99_MS} ms during the burst: ${result.during.p99 <= TARGET_P99_MS ? 'PASS' : 'FAIL'}`);
+    const { eventLoopDelayMs: delay, pendingAcquires: pending } = result.waits;
+    console.log(`  server during burst  : event-loop delay p50 ${fmt(delay.p50)} ms, p99 ${fmt(delay.p99)} ms, max ${fmt(delay.max)} ms; queries waiting for a connection p50 ${pending.p50}, p99 ${pending.p99}, max ${pending.max}`);
   }
 } finally {
   await pg?.stop();

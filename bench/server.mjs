@@ -407,6 +407,34 @@ async function timeLoginGuard({ email, samples = 20 }) {
   return { times };
 }
 
+/**
+ * Where requests wait inside the server: the event loop's delay (perf_hooks), and how many queries wait for a
+ * database connection (knex's pool), sampled every 5 ms while on.
+ */
+let waits = null;
+async function eventLoop(on) {
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  if (on) {
+    const histogram = monitorEventLoopDelay({ resolution: 1 });
+    histogram.enable();
+    const pending = [];
+    const pool = strapi.db.connection.client.pool;
+    const timer = setInterval(() => pending.push(pool?.numPendingAcquires?.() ?? -1), 5);
+    waits = { histogram, pending, timer };
+    return {};
+  }
+  const { histogram, pending, timer } = waits;
+  clearInterval(timer);
+  histogram.disable();
+  const sorted = [...pending].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  waits = null;
+  return {
+    eventLoopDelayMs: { p50: histogram.percentile(50) / 1e6, p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 },
+    pendingAcquires: { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? 0, samples: sorted.length },
+  };
+}
+
 let inspectorSession = null;
 async function profile(on) {
   const { Session } = await import('node:inspector');
@@ -438,6 +466,7 @@ process.on('message', async (message) => {
     else if (cmd === 'seedArticles') result = await seedArticles(message);
     else if (cmd === 'timeCondition') result = await timeCondition(message);
     else if (cmd === 'profile') result = await profile(message.on);
+    else if (cmd === 'eventLoop') result = await eventLoop(message.on);
     else if (cmd === 'seedSsoBindings') result = await seedSsoBindings(message);
     else if (cmd === 'setPasswordHash') result = await setPasswordHash(message);
     else if (cmd === 'timeLoginGuard') result = await timeLoginGuard(message);
