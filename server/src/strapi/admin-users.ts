@@ -85,19 +85,7 @@ export function createAdminUsersAdapter(strapi: Strapi) {
     const { roles: roleIds, ...profile } = attributes;
     const [id] = await insertRows(strapi, ADMIN_USER_UID, [{ ...profile, username: null, registrationToken }]);
     if (id === undefined || !Number.isInteger(id)) throw new Error('identity-bridge: the database returned no id for a new admin user');
-    const links = rolesJoinTable();
-    if (roleIds.length > 0) {
-      await insertRows(
-        strapi,
-        links.name,
-        roleIds.map((roleId, index) => ({
-          [links.joinColumn.name]: id,
-          [links.inverseJoinColumn.name]: roleId,
-          ...(links.orderColumnName ? { [links.orderColumnName]: index + 1 } : {}),
-          ...(links.inverseOrderColumnName ? { [links.inverseOrderColumnName]: id } : {}),
-        }))
-      );
-    }
+    if (roleIds.length > 0) await insertRows(strapi, rolesJoinTable().name, roleLinkRows(id, roleIds, 1));
     const roles = (await Promise.all(attributes.roles.map((roleId) => findRoleById(roleId)))).flatMap((role) => (role ? [role] : []));
     const user: AdminUser = { id, ...attributes, username: null, blocked: false, registrationToken, roles };
     const { registrationToken: _secret, ...publicUser } = user;
@@ -136,21 +124,27 @@ export function createAdminUsersAdapter(strapi: Strapi) {
       if (removed.length > 0) await trx(links.name).where(user, userId).whereIn(role, removed).del();
       if (added.length > 0) {
         const lastOrder = links.orderColumnName ? Math.max(0, ...current.map((row) => Number(row[links.orderColumnName!] ?? 0))) : 0;
-        await insertRows(
-          strapi,
-          links.name,
-          added.map((roleId, index) => ({
-            [user]: userId,
-            [role]: roleId,
-            ...(links.orderColumnName ? { [links.orderColumnName]: lastOrder + index + 1 } : {}),
-            ...(links.inverseOrderColumnName ? { [links.inverseOrderColumnName]: userId } : {}),
-          }))
-        );
+        await insertRows(strapi, links.name, roleLinkRows(userId, added, lastOrder + 1));
       }
     });
     const updated = (await strapi.db.query(ADMIN_USER_UID).findOne({ where: { id: userId }, populate: ['roles'] })) as (AdminUser & Record<string, unknown>) | null;
     if (updated) strapi.eventHub.emit('user.update', { user: publicUserOf(updated) });
   }
+
+  /**
+   * Role link rows of one user, its roles ordered from `firstOrder` on; the link's `user_ord` (its place among the
+   * role's users) is the user's id: ids only grow and every order value Strapi assigns is at most its user's id,
+   * so the user sorts last among the role's users without reading them all.
+   */
+  const roleLinkRows = (userId: number, roleIds: number[], firstOrder: number): Record<string, unknown>[] => {
+    const links = rolesJoinTable();
+    return roleIds.map((roleId, index) => ({
+      [links.joinColumn.name]: userId,
+      [links.inverseJoinColumn.name]: roleId,
+      ...(links.orderColumnName ? { [links.orderColumnName]: firstOrder + index } : {}),
+      ...(links.inverseOrderColumnName ? { [links.inverseOrderColumnName]: userId } : {}),
+    }));
+  };
 
   /** Where Strapi keeps admin users' role links; read from its metadata so a renamed table follows. */
   const rolesJoinTable = (): JoinTable => {

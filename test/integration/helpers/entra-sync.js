@@ -156,11 +156,19 @@ async function send(base, token, method, path, body, headers = {}) {
 async function sendHonouringRetryAfter(base, token, method, path, body, headers = {}) {
   for (;;) {
     const reply = await send(base, token, method, path, body, headers);
-    const waitSeconds = reply.status === 429 ? Number(reply.retryAfter) : NaN;
-    if (!(Number.isFinite(waitSeconds) && waitSeconds > 0 && waitSeconds <= 60)) return reply;
-    await new Promise((done) => setTimeout(done, waitSeconds * 1000));
+    const wait = throttleWaitMs(reply);
+    if (wait === null) return reply;
+    await sleep(wait);
   }
 }
+
+/** A 429's Retry-After in milliseconds (whole seconds, up to a minute), or null when the reply names no wait. */
+function throttleWaitMs(reply) {
+  const seconds = reply.status === 429 ? Number(reply.retryAfter) : NaN;
+  return Number.isFinite(seconds) && seconds > 0 && seconds <= 60 ? seconds * 1000 : null;
+}
+
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
 /** Runs `tasks` (functions) with `workers` at once, in order. */
 async function pool(tasks, workers) {
@@ -235,16 +243,16 @@ async function runEntraSync(options) {
       if (reply.status === 0) stats.transportFailures += 1;
       else if (reply.status >= 500) stats.serverErrors += 1;
       if (accept(reply.status)) return reply;
-      const waitSeconds = reply.status === 429 ? Number(reply.retryAfter) : NaN;
-      if (Number.isFinite(waitSeconds) && waitSeconds > 0 && waitSeconds <= 60) {
+      const wait = throttleWaitMs(reply);
+      if (wait !== null) {
         stats.throttled += 1;
-        await new Promise((done) => setTimeout(done, waitSeconds * 1000));
+        await sleep(wait);
         continue;
       }
       if (attempt >= retries) return reply;
       attempt += 1;
       stats.retried += 1;
-      await new Promise((done) => setTimeout(done, retryDelayMs * Math.min(attempt, 5)));
+      await sleep(retryDelayMs * Math.min(attempt, 5));
     }
   }
 
