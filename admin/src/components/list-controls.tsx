@@ -27,32 +27,42 @@ export function useDebounced<T>(value: T, ms = 300): T {
 
 export const ANY = '__any__';
 
-/** A labelled select whose first option is "Any" (value '' to the caller). */
+/**
+ * A labelled select whose first option is "Any" (value '' to the caller), unless `withAny` is false: then one of
+ * `options` is always chosen. `disabled` with a `hint` says why a filter does not apply.
+ */
 export function SelectFilter({
   name,
   label,
   value,
   options,
   onChange,
+  withAny = true,
+  disabled = false,
+  hint,
 }: {
   name: string;
   label: string;
   value: string;
   options: Array<{ value: string; label: string }>;
   onChange: (value: string) => void;
+  withAny?: boolean;
+  disabled?: boolean;
+  hint?: string;
 }) {
   const t = useT();
   return (
-    <Field.Root name={name} id={`ib-filter-${name}`}>
+    <Field.Root name={name} id={`ib-filter-${name}`} hint={hint}>
       <Field.Label>{label}</Field.Label>
-      <SingleSelect value={value || ANY} onChange={(next: string | number) => onChange(next === ANY ? '' : String(next))} size="S">
-        <SingleSelectOption value={ANY}>{t('list.any')}</SingleSelectOption>
+      <SingleSelect value={value || ANY} onChange={(next: string | number) => onChange(next === ANY ? '' : String(next))} size="S" disabled={disabled}>
+        {withAny && <SingleSelectOption value={ANY}>{t('list.any')}</SingleSelectOption>}
         {options.map((option) => (
           <SingleSelectOption key={option.value} value={option.value}>
             {option.label}
           </SingleSelectOption>
         ))}
       </SingleSelect>
+      {hint && <Field.Hint />}
     </Field.Root>
   );
 }
@@ -101,16 +111,18 @@ export function Pager({
   label: string;
 }) {
   const t = useT();
+  // The label's element id must be one token: aria-labelledby reads a space-separated list of ids.
+  const sizeLabelId = React.useId();
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const to = Math.min(total, page * pageSize);
   return (
     <Flex tag="nav" aria-label={label} justifyContent="space-between" alignItems="center" gap={4} wrap="wrap" paddingTop={2}>
       <Flex gap={2} alignItems="center">
-        <Typography variant="pi" textColor="neutral600" id={`${label}-size`}>
+        <Typography variant="pi" textColor="neutral600" id={sizeLabelId}>
           {t('list.pageSize')}
         </Typography>
-        <SingleSelect aria-labelledby={`${label}-size`} size="S" value={String(pageSize)} onChange={(value: string | number) => onPageSize(Number(value))}>
+        <SingleSelect aria-labelledby={sizeLabelId} size="S" value={String(pageSize)} onChange={(value: string | number) => onPageSize(Number(value))}>
           {[10, 25, 50, 100].map((size) => (
             <SingleSelectOption key={size} value={String(size)}>
               {String(size)}
