@@ -133,13 +133,36 @@ describe('Provisioning (SCIM)', () => {
     await shot(page, 'provisioning-status');
   });
 
+  test('the request made with that token is in the Provisioning log, and the person it made in Identities', async () => {
+    await openSettingsPage('Provisioning log');
+    const entry = page.getByTestId('log-table').locator('tbody tr').first();
+    await entry.waitFor({ timeout: 60_000 });
+    for (const text of ['createUser', 'Browser token', 'ada@example.com', 'Succeeded', 'HTTP 201']) await expect(entry.textContent()).resolves.toContain(text);
+    await shot(page, 'proof-log');
+
+    await openSettingsPage('Identities');
+    const ada = page.getByTestId('identity-row-ada@example.com');
+    await ada.waitFor({ timeout: 60_000 });
+    for (const text of ['ada@example.com', 'SCIM · Default', 'Active']) await expect(ada.textContent()).resolves.toContain(text);
+    await shot(page, 'proof-identities');
+    await openSettingsPage('Provisioning (SCIM)');
+    await page.getByTestId('token-Browser token').waitFor();
+  });
+
   test('revoke (confirmed) → SCIM answers 401', async () => {
     await page.getByRole('button', { name: 'Revoke token Browser token' }).click();
     const confirm = page.getByRole('alertdialog');
     await confirm.getByText('Revoke this token?').waitFor();
     await shot(page, 'token-revoke');
     await confirm.getByRole('button', { name: 'Revoke' }).click();
-    await page.getByTestId('token-Browser token').getByText('Revoked').waitFor();
+    // Gone from the live tokens; listed, page by page, among the revoked ones on request.
+    await page.getByTestId('token-Browser token').waitFor({ state: 'detached' });
+    const directory = page.getByTestId('directory-Default');
+    await directory.getByRole('button', { name: 'Show revoked tokens of Default' }).click();
+    const revoked = page.getByRole('grid', { name: 'Revoked tokens of Default' });
+    await revoked.getByTestId('token-Browser token').getByText('Revoked', { exact: true }).waitFor();
+    expect(await revoked.getByRole('button', { name: /Revoke/ }).count()).toBe(0);
+    expect(await directory.getByRole('grid', { name: 'Tokens of Default', exact: true }).getByTestId('token-Browser token').count()).toBe(0);
     expect((await scimClient(app.scimUrl, secret).get('/Users')).status).toBe(401);
     await shot(page, 'provisioning-revoked');
   });

@@ -68,6 +68,40 @@ describe('admin API: provisioning status', () => {
     expect((await admin('GET', '/status?hours=4')).body.data.total).toBe(3);
   });
 
+  test('the last use of a token is bounded by the window too', async () => {
+    const tokens = app.strapi.db.query('plugin::identity-bridge.token');
+    await tokens.updateMany({ where: {}, data: { lastUsedAt: new Date(Date.now() - 3 * 60 * 60 * 1000) } });
+    expect((await admin('GET', '/status?hours=1')).body.data.lastTokenUse).toBeNull();
+    expect((await admin('GET', '/status?hours=4')).body.data.lastTokenUse).toMatchObject({ tokenName: 'Status token' });
+  });
+
+  test('tokens are listed a page at a time, newest first, live and revoked apart', async () => {
+    const directoryId = (await admin('GET', '/directories')).body.data[0].id;
+    const made: Array<{ id: number; name: string }> = [];
+    for (const name of ['Rotation 1', 'Rotation 2', 'Rotation 3', 'Rotation 4']) made.push((await admin('POST', '/tokens', { name, directoryId })).body.data);
+    for (const token of made.slice(0, 3)) expect((await admin('POST', `/tokens/${token.id}/revoke`)).status).toBe(200);
+
+    const revoked = await admin('GET', `/tokens?directoryId=${directoryId}&revoked=true&pageSize=2`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.data.map((token: { name: string }) => token.name)).toEqual(['Rotation 3', 'Rotation 2']);
+    expect(revoked.body.pagination).toMatchObject({ page: 1, pageSize: 2, total: 3, pageCount: 2 });
+    const second = await admin('GET', `/tokens?directoryId=${directoryId}&revoked=true&pageSize=2&page=2`);
+    expect(second.body.data.map((token: { name: string }) => token.name)).toEqual(['Rotation 1']);
+
+    const live = (await admin('GET', `/tokens?directoryId=${directoryId}&revoked=false`)).body;
+    // The test app declares "Test token" in its config: the oldest.
+    expect(live.data.map((token: { name: string }) => token.name)).toEqual(['Rotation 4', 'Status token', 'Test token']);
+    expect(live.data.every((token: { revokedAt: string | null }) => token.revokedAt === null)).toBe(true);
+    expect(live.pagination).toMatchObject({ pageSize: 100, total: 3 });
+    expect((await admin('GET', '/tokens')).body.pagination.total).toBe(6);
+
+    for (const bad of ['?revoked=yes', '?pageSize=201', '?page=0', '?directoryId=abc']) {
+      const reply = await admin('GET', `/tokens${bad}`);
+      expect(reply.status).toBe(400);
+      expect(reply.body.error.message).toMatch(/revoked|pageSize|page|directoryId/);
+    }
+  });
+
   test('bad parameters are refused with what to fix; no admin token: 401', async () => {
     const bad = await admin('GET', '/status?hours=0');
     expect(bad.status).toBe(400);

@@ -94,7 +94,7 @@ export function DateTimeFilter({ name, label, value, onChange }: { name: string;
   );
 }
 
-/** "Rows 26–50 of 120", previous / next, and the page size; the server sends one page at a time. */
+/** "Rows 26–50 of 120", previous / next, and the page size (when `onPageSize` is given); the server sends one page at a time. */
 export function Pager({
   page,
   pageSize,
@@ -107,29 +107,38 @@ export function Pager({
   pageSize: number;
   total: number;
   onPage: (page: number) => void;
-  onPageSize: (size: number) => void;
+  onPageSize?: (size: number) => void;
   label: string;
 }) {
   const t = useT();
-  // The label's element id must be one token: aria-labelledby reads a space-separated list of ids.
-  const sizeLabelId = React.useId();
+  // One id per pager: a page may show several (a dialog's pager over the page's).
+  const sizeFieldId = React.useId();
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const to = Math.min(total, page * pageSize);
   return (
     <Flex tag="nav" aria-label={label} justifyContent="space-between" alignItems="center" gap={4} wrap="wrap" paddingTop={2}>
-      <Flex gap={2} alignItems="center">
-        <Typography variant="pi" textColor="neutral600" id={sizeLabelId}>
-          {t('list.pageSize')}
-        </Typography>
-        <SingleSelect aria-labelledby={sizeLabelId} size="S" value={String(pageSize)} onChange={(value: string | number) => onPageSize(Number(value))}>
-          {[10, 25, 50, 100].map((size) => (
-            <SingleSelectOption key={size} value={String(size)}>
-              {String(size)}
-            </SingleSelectOption>
-          ))}
-        </SingleSelect>
-      </Flex>
+      {onPageSize ? (
+        // A field of its own, so the select is named by its label (the design system wires them through Field.Root).
+        <Field.Root name="pageSize" id={sizeFieldId}>
+          <Flex gap={2} alignItems="center">
+            <Field.Label>
+              <Typography variant="pi" fontWeight="regular" textColor="neutral600">
+                {t('list.pageSize')}
+              </Typography>
+            </Field.Label>
+            <SingleSelect size="S" value={String(pageSize)} onChange={(value: string | number) => onPageSize(Number(value))}>
+              {[10, 25, 50, 100].map((size) => (
+                <SingleSelectOption key={size} value={String(size)}>
+                  {String(size)}
+                </SingleSelectOption>
+              ))}
+            </SingleSelect>
+          </Flex>
+        </Field.Root>
+      ) : (
+        <span />
+      )}
       <Flex gap={3} alignItems="center">
         <Typography variant="pi" textColor="neutral600" aria-live="polite" data-testid="pager-range">
           {t('list.range', { from, to, total })}

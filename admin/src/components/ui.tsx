@@ -34,8 +34,25 @@ export function useCopy() {
   );
 }
 
-/** A read-only value with its label and a copy button (the input is selectable too). */
-export function CopyField({ label, value, hint, name, monospace = true }: { label: string; value: string; hint?: string; name: string; monospace?: boolean }) {
+/**
+ * A read-only value with its label and a copy button (the input is selectable too). `copyLabel` names the button
+ * where several fields share a label on one page (each connection's "Sign-in URL"); "Copy {label}" otherwise.
+ */
+export function CopyField({
+  label,
+  value,
+  hint,
+  name,
+  monospace = true,
+  copyLabel,
+}: {
+  label: string;
+  value: string;
+  hint?: string;
+  name: string;
+  monospace?: boolean;
+  copyLabel?: string;
+}) {
   const t = useT();
   const copy = useCopy();
   return (
@@ -51,7 +68,7 @@ export function CopyField({ label, value, hint, name, monospace = true }: { labe
             style={monospace ? { fontFamily: 'monospace' } : undefined}
           />
         </Box>
-        <Button variant="secondary" startIcon={<Duplicate />} onClick={() => void copy(value)} aria-label={t('common.copyLabel', { label })}>
+        <Button variant="secondary" startIcon={<Duplicate />} onClick={() => void copy(value)} aria-label={copyLabel ?? t('common.copyLabel', { label })}>
           {t('common.copy')}
         </Button>
       </Flex>
@@ -80,10 +97,14 @@ export function Section({ title, id, actions, children }: { title: string; id: s
 /** The colour of a state: success (green), danger (red), warning (orange), neutral (grey). */
 export type Tone = 'success' | 'danger' | 'warning' | 'neutral';
 
-/** A badge in the colours of a state (the same shades on every page). */
+/**
+ * A badge in the colours of a state (the same shades on every page). Warning text is dark, not warning700:
+ * orange on pale yellow is 4.0:1 at the badge's 11 px, below WCAG AA's 4.5:1; the background still says "warning".
+ */
 export function ToneBadge({ tone, children }: { tone: Tone; children: React.ReactNode }) {
+  const textColor = tone === 'neutral' ? 'neutral700' : tone === 'warning' ? 'neutral800' : `${tone}700`;
   return (
-    <Badge backgroundColor={tone === 'neutral' ? 'neutral150' : `${tone}100`} textColor={`${tone}700`}>
+    <Badge backgroundColor={tone === 'neutral' ? 'neutral150' : `${tone}100`} textColor={textColor}>
       {children}
     </Badge>
   );
@@ -212,7 +233,7 @@ export function DetailDialog({
   return (
     <Modal.Root open onOpenChange={(open: boolean) => !open && onClose()}>
       <Modal.Content style={style}>
-        <Modal.Header>
+        <Modal.Header closeLabel={t('common.close')}>
           <Modal.Title>{title}</Modal.Title>
         </Modal.Header>
         <Modal.Body>{children}</Modal.Body>

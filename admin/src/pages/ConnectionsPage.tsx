@@ -124,6 +124,7 @@ function Connections(rights: SettingsRights) {
           {...(editing.existing ? { existing: editing.existing } : {})}
           origin={origin}
           directories={(directories.data ?? []).map((directory) => directory.name)}
+          directoriesLoad={<LoadState loading={false} error={directories.error} what={t('form.directoriesWhat')} onRetry={directories.reload} />}
           onClose={() => setEditing(null)}
           onSaved={(saved) => {
             setEditing(null);
@@ -243,11 +244,22 @@ function ConnectionCard({
           {urls.map((entry) => (
             <Flex key={entry.key} gap={2} alignItems="flex-end">
               <Box flex="1">
-                <CopyField name={`${connection.id}-${entry.key}`} label={t(`connections.url.${entry.key}` as MessageKey)} value={entry.url} />
+                <CopyField
+                  name={`${connection.id}-${entry.key}`}
+                  label={t(`connections.url.${entry.key}` as MessageKey)}
+                  value={entry.url}
+                  copyLabel={t('connections.copyUrlLabel', { url: t(`connections.url.${entry.key}` as MessageKey), name: connection.name })}
+                />
               </Box>
               {entry.key === 'spMetadata' && (
                 <Box paddingBottom={6}>
-                  <LinkButton href={`${entry.url}?download`} variant="tertiary" startIcon={<Download />} download>
+                  <LinkButton
+                    href={`${entry.url}?download`}
+                    variant="tertiary"
+                    startIcon={<Download />}
+                    download
+                    aria-label={t('connections.downloadMetadataLabel', { name: connection.name })}
+                  >
                     {t('connections.downloadMetadata')}
                   </LinkButton>
                 </Box>
@@ -266,6 +278,7 @@ function ConnectionModal({
   existing,
   origin,
   directories,
+  directoriesLoad,
   onClose,
   onSaved,
 }: {
@@ -273,6 +286,8 @@ function ConnectionModal({
   existing?: ConnectionView;
   origin: string;
   directories: string[];
+  /** Says so (with Retry) when the directory list could not be read, rather than offering an empty list. */
+  directoriesLoad: React.ReactNode;
   onClose: () => void;
   onSaved: (saved: ConnectionView) => void;
 }) {
@@ -373,7 +388,7 @@ function ConnectionModal({
             void submit();
           }}
         >
-          <Modal.Header>
+          <Modal.Header closeLabel={t('common.close')}>
             <Modal.Title>{title}</Modal.Title>
           </Modal.Header>
           <Modal.Body>
@@ -473,6 +488,7 @@ function ConnectionModal({
                 <Field.Hint />
                 <Field.Error />
               </Field.Root>
+              {directoriesLoad}
               {checkbox('jit', 'form.jit', 'form.jitHint')}
               {checkbox('trustEmail', 'form.trustEmail', 'form.trustEmailHint')}
               {checkbox('enabled', 'form.enabled')}

@@ -28,6 +28,7 @@ import { PLUGIN_ID } from '../pluginId';
 import en from '../translations/en.json';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
 import { AddButton } from '../components/form-parts';
+import { Pager, queryString } from '../components/list-controls';
 import { ConfirmAction, CopyField, GridCell, LoadState, Notice, Section, ToneBadge, useLoad, useNameDescriptionForm, useNotifiedCall, useT, type Translate } from '../components/ui';
 
 const API = `/${PLUGIN_ID}`;
@@ -68,11 +69,16 @@ function Provisioning(rights: SettingsRights) {
   const settings = useLoad(async () => (await get<{ data: { scimBaseUrl: string } }>(`${API}/settings`)).data.data, []);
   const status = useLoad(async () => (await get<{ data: Status }>(`${API}/status?hours=${STATUS_HOURS}`)).data.data, []);
   const directories = useLoad(async () => (await get<{ data: Directory[] }>(`${API}/directories`)).data.data, []);
-  const tokens = useLoad(async () => (await get<{ data: Token[] }>(`${API}/tokens`)).data.data, []);
+  // Bumped after a token is created or revoked: each directory block then reads its tokens again.
+  const [tokensVersion, setTokensVersion] = React.useState(0);
+  const tokensChanged = () => setTokensVersion((version) => version + 1);
 
   const [addingDirectory, setAddingDirectory] = React.useState(false);
   const [tokenFor, setTokenFor] = React.useState<Directory | null>(null);
   const [secret, setSecret] = React.useState<{ token: Token; secret: string } | null>(null);
+  // The "Create token" button the flow started from: the focus goes back there when the secret is closed (the
+  // secret dialog replaces the token dialog, so the dialog's own focus return would land on a removed element).
+  const tokenFlowStart = React.useRef<HTMLElement | null>(null);
   const [revoking, setRevoking] = React.useState<Token | null>(null);
   const { post } = useFetchClient();
   const notifiedCall = useNotifiedCall();
@@ -82,7 +88,7 @@ function Provisioning(rights: SettingsRights) {
   async function revoke(token: Token) {
     await notifiedCall(() => post(`${API}/tokens/${token.id}/revoke`, {}), t('provisioning.tokens.revoked.notice', { name: token.name }));
     setRevoking(null);
-    tokens.reload();
+    tokensChanged();
   }
 
   return (
@@ -117,15 +123,17 @@ function Provisioning(rights: SettingsRights) {
           >
             <Typography textColor="neutral600">{t('provisioning.directories.intro')}</Typography>
             <LoadState loading={directories.loading} error={directories.error} what={t('provisioning.directories.what')} onRetry={directories.reload} />
-            <LoadState loading={tokens.loading && !directories.loading} error={tokens.error} what={t('provisioning.tokens.what')} onRetry={tokens.reload} />
             {directories.data && directories.data.length === 0 && <Typography>{t('provisioning.directories.empty')}</Typography>}
             {directories.data?.map((directory) => (
               <DirectoryBlock
                 key={directory.id}
                 directory={directory}
-                tokens={(tokens.data ?? []).filter((token) => token.directoryId === directory.id)}
+                tokensVersion={tokensVersion}
                 canUpdate={canUpdate}
-                onCreateToken={() => setTokenFor(directory)}
+                onCreateToken={() => {
+                  tokenFlowStart.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+                  setTokenFor(directory);
+                }}
                 onRevoke={setRevoking}
               />
             ))}
@@ -133,7 +141,9 @@ function Provisioning(rights: SettingsRights) {
 
           <Section title={t('guides.title')} id="ib-guides">
             <Typography textColor="neutral600">{t('guides.intro')}</Typography>
-            <Guides tenantUrl={tenantUrl} secret={t('guides.tokenPlaceholder')} />
+            {/* The guides are only worth reading with the Tenant URL filled in. */}
+            <LoadState loading={settings.loading} error={settings.error} what={t('provisioning.tenantUrl.title')} onRetry={settings.reload} />
+            {settings.data && <Guides tenantUrl={tenantUrl} secret={t('guides.tokenPlaceholder')} />}
           </Section>
 
       {addingDirectory && (
@@ -152,11 +162,11 @@ function Provisioning(rights: SettingsRights) {
           onCreated={(created) => {
             setTokenFor(null);
             setSecret(created);
-            tokens.reload();
+            tokensChanged();
           }}
         />
       )}
-      {secret && <SecretModal token={secret.token} secret={secret.secret} tenantUrl={tenantUrl} onClose={() => setSecret(null)} />}
+      {secret && <SecretModal token={secret.token} secret={secret.secret} tenantUrl={tenantUrl} returnFocusTo={tokenFlowStart.current} onClose={() => setSecret(null)} />}
       <ConfirmAction
         open={revoking !== null}
         onOpenChange={(open) => !open && setRevoking(null)}
@@ -228,23 +238,47 @@ function StatusView({ status, t }: { status: Status; t: Translate }) {
   );
 }
 
+/** Page size of a directory's live tokens (a rotation adds one; a directory rarely holds more than a few). */
+const LIVE_TOKENS_PAGE = 25;
+
+/** One page of a directory's tokens, live or revoked, from the server. */
+function useTokenPage(directoryId: number, revoked: boolean, page: number, pageSize: number, version: number, enabled = true) {
+  const { get } = useFetchClient();
+  return useLoad(
+    async () =>
+      enabled
+        ? (await get<{ data: Token[]; pagination: { total: number } }>(`${API}/tokens${queryString({ directoryId, revoked, page, pageSize })}`)).data
+        : null,
+    [directoryId, revoked, page, pageSize, version, enabled]
+  );
+}
+
+/**
+ * A directory with its live tokens and, on request, its revoked ones (they pile up with every rotation, so they
+ * are read apart and a page at a time).
+ */
 function DirectoryBlock({
   directory,
-  tokens,
+  tokensVersion,
   canUpdate,
   onCreateToken,
   onRevoke,
 }: {
   directory: Directory;
-  tokens: Token[];
+  tokensVersion: number;
   canUpdate: boolean;
   onCreateToken: () => void;
   onRevoke: (token: Token) => void;
 }) {
   const t = useT();
-  const { formatDate } = useIntl();
-  const when = (value: string | null) => (value ? formatDate(value, { dateStyle: 'medium', timeStyle: 'short' }) : t('common.never'));
   const headingId = `ib-directory-${directory.id}`;
+  const [livePage, setLivePage] = React.useState(1);
+  const live = useTokenPage(directory.id, false, livePage, LIVE_TOKENS_PAGE, tokensVersion);
+  const [showRevoked, setShowRevoked] = React.useState(false);
+  const [revokedPage, setRevokedPage] = React.useState(1);
+  const [revokedPageSize, setRevokedPageSize] = React.useState(10);
+  const revoked = useTokenPage(directory.id, true, revokedPage, revokedPageSize, tokensVersion, showRevoked);
+  const revokedRegionId = `ib-directory-${directory.id}-revoked`;
   return (
     <Box tag="article" aria-labelledby={headingId} padding={4} hasRadius borderColor="neutral200" data-testid={`directory-${directory.name}`}>
       <Flex direction="column" alignItems="stretch" gap={3}>
@@ -262,75 +296,113 @@ function DirectoryBlock({
           )}
         </Flex>
         {directory.description && <Typography textColor="neutral600">{directory.description}</Typography>}
-        {tokens.length === 0 ? (
-          <Typography textColor="neutral600">{t('provisioning.tokens.empty')}</Typography>
-        ) : (
-          <Table colCount={5} rowCount={tokens.length + 1} aria-label={t('provisioning.tokens.tableLabel', { directory: directory.name })}>
-            <Thead>
-              <Tr>
-                {(['name', 'secret', 'activity', 'status', 'actions'] as const).map((column) => (
-                  <Th key={column}>
-                    <Typography variant="sigma">{t(`provisioning.tokens.${column}`)}</Typography>
-                  </Th>
-                ))}
-              </Tr>
-            </Thead>
-            <Tbody>
-              {tokens.map((token) => (
-                <Tr key={token.id} data-testid={`token-${token.name}`}>
-                  <Td style={{ whiteSpace: 'normal' }}>
-                    <Flex direction="column" alignItems="flex-start" gap={1}>
-                      <Flex gap={2} wrap="wrap">
-                        <Typography fontWeight="bold" style={{ whiteSpace: 'nowrap' }}>
-                          {token.name}
-                        </Typography>
-                        {token.source !== 'admin' && <Badge>{t('provisioning.tokens.fromConfig')}</Badge>}
-                      </Flex>
-                      {token.description && (
-                        <Typography variant="pi" textColor="neutral600">
-                          {token.description}
-                        </Typography>
-                      )}
-                    </Flex>
-                  </Td>
-                  <Td>
-                    <Typography style={{ fontFamily: 'monospace' }}>{token.secretHint ?? ''}</Typography>
-                  </Td>
-                  <Td>
-                    <Flex direction="column" alignItems="flex-start" gap={1}>
-                      <Typography variant="pi">{t('provisioning.tokens.createdAt', { time: when(token.createdAt) })}</Typography>
-                      <Typography variant="pi">{t('provisioning.tokens.lastUsedAt', { time: when(token.lastUsedAt) })}</Typography>
-                    </Flex>
-                  </Td>
-                  <Td>
-                    {token.revokedAt ? (
-                      <ToneBadge tone="danger">
-                        {t('provisioning.tokens.revoked')}
-                      </ToneBadge>
-                    ) : (
-                      <ToneBadge tone="success">
-                        {t('provisioning.tokens.active')}
-                      </ToneBadge>
-                    )}
-                  </Td>
-                  <Td>
-                    {canUpdate && !token.revokedAt && (
-                      <Button variant="danger-light" size="S" onClick={() => onRevoke(token)} aria-label={t('provisioning.tokens.revokeLabel', { name: token.name })}>
-                        {t('provisioning.tokens.revoke')}
-                      </Button>
-                    )}
-                  </Td>
-                </Tr>
-              ))}
-            </Tbody>
-          </Table>
+        <LoadState loading={live.loading} error={live.error} what={t('provisioning.tokens.what')} onRetry={live.reload} />
+        {live.data && live.data.pagination.total === 0 && <Typography textColor="neutral600">{t('provisioning.tokens.empty')}</Typography>}
+        {live.data && live.data.data.length > 0 && (
+          <TokenTable tokens={live.data.data} label={t('provisioning.tokens.tableLabel', { directory: directory.name })} canUpdate={canUpdate} onRevoke={onRevoke} />
+        )}
+        {live.data && live.data.pagination.total > LIVE_TOKENS_PAGE && (
+          <Pager label={t('provisioning.tokens.pager', { directory: directory.name })} page={livePage} pageSize={LIVE_TOKENS_PAGE} total={live.data.pagination.total} onPage={setLivePage} />
+        )}
+        <Box>
+          <Button
+            variant="tertiary"
+            size="S"
+            onClick={() => setShowRevoked((shown) => !shown)}
+            aria-expanded={showRevoked}
+            aria-controls={revokedRegionId}
+            aria-label={t(showRevoked ? 'provisioning.tokens.hideRevokedIn' : 'provisioning.tokens.showRevokedIn', { directory: directory.name })}
+          >
+            {t(showRevoked ? 'provisioning.tokens.hideRevoked' : 'provisioning.tokens.showRevoked')}
+          </Button>
+        </Box>
+        {showRevoked && (
+          <Flex direction="column" alignItems="stretch" gap={2} id={revokedRegionId}>
+            <LoadState loading={revoked.loading} error={revoked.error} what={t('provisioning.tokens.revokedWhat')} onRetry={revoked.reload} />
+            {revoked.data && revoked.data.pagination.total === 0 && <Typography textColor="neutral600">{t('provisioning.tokens.noRevoked')}</Typography>}
+            {revoked.data && revoked.data.data.length > 0 && (
+              <>
+                <TokenTable tokens={revoked.data.data} label={t('provisioning.tokens.revokedTableLabel', { directory: directory.name })} canUpdate={false} onRevoke={onRevoke} />
+                <Pager
+                  label={t('provisioning.tokens.revokedPager', { directory: directory.name })}
+                  page={revokedPage}
+                  pageSize={revokedPageSize}
+                  total={revoked.data.pagination.total}
+                  onPage={setRevokedPage}
+                  onPageSize={(size) => {
+                    setRevokedPageSize(size);
+                    setRevokedPage(1);
+                  }}
+                />
+              </>
+            )}
+          </Flex>
         )}
       </Flex>
     </Box>
   );
 }
 
-/** A small form in a modal: fields, the server's refusal shown above the buttons, submit on Enter. */
+function TokenTable({ tokens, label, canUpdate, onRevoke }: { tokens: Token[]; label: string; canUpdate: boolean; onRevoke: (token: Token) => void }) {
+  const t = useT();
+  const { formatDate } = useIntl();
+  const when = (value: string | null) => (value ? formatDate(value, { dateStyle: 'medium', timeStyle: 'short' }) : t('common.never'));
+  return (
+    <Table colCount={5} rowCount={tokens.length + 1} aria-label={label}>
+      <Thead>
+        <Tr>
+          {(['name', 'secret', 'activity', 'status', 'actions'] as const).map((column) => (
+            <Th key={column}>
+              <Typography variant="sigma">{t(`provisioning.tokens.${column}`)}</Typography>
+            </Th>
+          ))}
+        </Tr>
+      </Thead>
+      <Tbody>
+        {tokens.map((token) => (
+          <Tr key={token.id} data-testid={`token-${token.name}`}>
+            <Td style={{ whiteSpace: 'normal' }}>
+              <Flex direction="column" alignItems="flex-start" gap={1}>
+                <Flex gap={2} wrap="wrap">
+                  <Typography fontWeight="bold" style={{ whiteSpace: 'nowrap' }}>
+                    {token.name}
+                  </Typography>
+                  {token.source !== 'admin' && <Badge>{t('provisioning.tokens.fromConfig')}</Badge>}
+                </Flex>
+                {token.description && (
+                  <Typography variant="pi" textColor="neutral600">
+                    {token.description}
+                  </Typography>
+                )}
+              </Flex>
+            </Td>
+            <Td>
+              <Typography style={{ fontFamily: 'monospace' }}>{token.secretHint ?? ''}</Typography>
+            </Td>
+            <Td>
+              <Flex direction="column" alignItems="flex-start" gap={1}>
+                <Typography variant="pi">{t('provisioning.tokens.createdAt', { time: when(token.createdAt) })}</Typography>
+                <Typography variant="pi">{t('provisioning.tokens.lastUsedAt', { time: when(token.lastUsedAt) })}</Typography>
+                {token.revokedAt && <Typography variant="pi">{t('provisioning.tokens.revokedAt', { time: when(token.revokedAt) })}</Typography>}
+              </Flex>
+            </Td>
+            <Td>
+              {token.revokedAt ? <ToneBadge tone="danger">{t('provisioning.tokens.revoked')}</ToneBadge> : <ToneBadge tone="success">{t('provisioning.tokens.active')}</ToneBadge>}
+            </Td>
+            <Td>
+              {canUpdate && !token.revokedAt && (
+                <Button variant="danger-light" size="S" onClick={() => onRevoke(token)} aria-label={t('provisioning.tokens.revokeLabel', { name: token.name })}>
+                  {t('provisioning.tokens.revoke')}
+                </Button>
+              )}
+            </Td>
+          </Tr>
+        ))}
+      </Tbody>
+    </Table>
+  );
+}
+
 function FormModal({
   title,
   submitLabel,
@@ -359,7 +431,7 @@ function FormModal({
             onSubmit();
           }}
         >
-          <Modal.Header>
+          <Modal.Header closeLabel={t('common.close')}>
             <Modal.Title>{title}</Modal.Title>
           </Modal.Header>
           <Modal.Body>
@@ -466,12 +538,30 @@ function TokenModal({ directory, onClose, onCreated }: { directory: Directory; o
 }
 
 /** The new token's secret, shown this once; closing the modal drops it from the page. */
-function SecretModal({ token, secret, tenantUrl, onClose }: { token: Token; secret: string; tenantUrl: string; onClose: () => void }) {
+function SecretModal({
+  token,
+  secret,
+  tenantUrl,
+  returnFocusTo,
+  onClose,
+}: {
+  token: Token;
+  secret: string;
+  tenantUrl: string;
+  returnFocusTo: HTMLElement | null;
+  onClose: () => void;
+}) {
   const t = useT();
   return (
     <Modal.Root open onOpenChange={(open) => !open && onClose()}>
-      <Modal.Content>
-        <Modal.Header>
+      <Modal.Content
+        onCloseAutoFocus={(event) => {
+          if (!returnFocusTo?.isConnected) return;
+          event.preventDefault();
+          returnFocusTo.focus();
+        }}
+      >
+        <Modal.Header closeLabel={t('common.close')}>
           <Modal.Title>{`${t('provisioning.secret.title')}: ${token.name}`}</Modal.Title>
         </Modal.Header>
         <Modal.Body>

@@ -33,6 +33,8 @@ const token = defineStorageType({
   indexes: [
     { name: 'ib_tokens_digest_uq', columns: ['secret_digest'], type: 'unique' },
     { name: 'ib_tokens_directory_idx', columns: ['directory_id'] },
+    // The status panel's "last use of a token": the newest lastUsedAt, read through this index.
+    { name: 'ib_tokens_last_used_idx', columns: ['last_used_at'] },
   ],
 });
 

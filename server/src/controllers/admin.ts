@@ -13,6 +13,12 @@ const directoryUpdate = directoryInput.partial();
 const tokenInput = z
   .object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).nullish(), directoryId: z.number().int().positive() })
   .strict();
+const tokenQuery = z.object({
+  directoryId: z.coerce.number().int().positive().optional(),
+  revoked: z.enum(['true', 'false']).optional().transform((value) => (value === undefined ? undefined : value === 'true')),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(100),
+});
 const eventFilters = z.object({
   directoryId: z.coerce.number().int().positive().optional(),
   tokenId: z.coerce.number().int().positive().optional(),
@@ -115,9 +121,9 @@ export default ({ strapi }: { strapi: Strapi }) => {
     },
 
     async listTokens(ctx: Context) {
-      const directoryId = ctx.query.directoryId === undefined ? undefined : parse(idParam, ctx.query.directoryId, ctx);
-      if (ctx.status === 400) return;
-      ctx.body = { data: await service().listTokens(directoryId) };
+      const query = parse(tokenQuery, ctx.query, ctx);
+      if (!query) return;
+      ctx.body = await service().listTokens(query);
     },
     async createToken(ctx: Context) {
       const input = parse(tokenInput, (ctx.request as { body?: unknown }).body, ctx);

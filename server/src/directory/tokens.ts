@@ -113,6 +113,31 @@ export function createTokenRepository(strapi: Strapi) {
 
     list: (where: { directoryId?: number } = {}) =>
       query().findMany({ where, select: PUBLIC_FIELDS, orderBy: { id: 'asc' } }) as Promise<TokenRecord[]>,
+
+    /**
+     * One page of tokens, newest first: live ones (`revoked: false`), revoked ones (`true`) or both. Revoked
+     * tokens pile up with every rotation, so the admin pages ask for them apart and a page at a time.
+     */
+    async page(filter: { directoryId?: number; revoked?: boolean }, offset: number, limit: number): Promise<{ rows: TokenRecord[]; total: number }> {
+      const where: Record<string, unknown> = {
+        ...(filter.directoryId !== undefined ? { directoryId: filter.directoryId } : {}),
+        ...(filter.revoked !== undefined ? { revokedAt: filter.revoked ? { $notNull: true } : { $null: true } } : {}),
+      };
+      const [rows, total] = await Promise.all([
+        query().findMany({ where, select: PUBLIC_FIELDS, orderBy: { id: 'desc' }, offset, limit }) as Promise<TokenRecord[]>,
+        query().count({ where }) as Promise<number>,
+      ]);
+      return { rows, total: Number(total) };
+    },
+
+    /** The token used last at or after `since`, or null (one indexed read, however many tokens there are). */
+    lastUsedSince: async (since: Date, where: { directoryId?: number } = {}): Promise<TokenRecord | null> =>
+      ((await query().findMany({
+        where: { ...where, lastUsedAt: { $gte: since } },
+        select: PUBLIC_FIELDS,
+        orderBy: [{ lastUsedAt: 'desc' }, { id: 'desc' }],
+        limit: 1,
+      })) as TokenRecord[])[0] ?? null,
     findById: (id: number) => query().findOne({ where: { id }, select: PUBLIC_FIELDS }) as Promise<TokenRecord | null>,
     async revoke(id: number): Promise<TokenRecord | null> {
       for (const [digest, entry] of recentlyAuthenticated) if (entry.token.id === id) recentlyAuthenticated.delete(digest);

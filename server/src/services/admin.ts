@@ -45,7 +45,14 @@ export default ({ strapi }: { strapi: Strapi }) => {
       return { deleted: true as const };
     },
 
-    listTokens: (directoryId?: number) => context().store.tokens.list(directoryId !== undefined ? { directoryId } : {}),
+    async listTokens(query: { directoryId?: number; revoked?: boolean; page: number; pageSize: number }) {
+      const { rows, total } = await context().store.tokens.page(
+        { ...(query.directoryId !== undefined ? { directoryId: query.directoryId } : {}), ...(query.revoked !== undefined ? { revoked: query.revoked } : {}) },
+        (query.page - 1) * query.pageSize,
+        query.pageSize
+      );
+      return { data: rows, pagination: { page: query.page, pageSize: query.pageSize, total, pageCount: Math.ceil(total / query.pageSize) } };
+    },
     createToken: (data: { name: string; description?: string | null; directoryId: number }) => context().store.tokens.create(data),
     revokeToken: (id: number) => context().store.tokens.revoke(id),
 
@@ -86,15 +93,12 @@ export default ({ strapi }: { strapi: Strapi }) => {
         { method: { $ne: 'ADMIN' } },
         { $or: [{ resourceType: { $null: true } }, { resourceType: { $ne: 'SsoSignIn' } }] },
       ];
-      const [counts, last, tokens] = await Promise.all([
+      const [counts, last, used] = await Promise.all([
         Promise.all(OUTCOMES.map((outcome) => events.count({ where: { $and: [...scim, { outcome }] } }) as Promise<number>)),
         events.findMany({ where: { $and: scim }, select: LAST_EVENT_FIELDS, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: 1 }) as Promise<Record<string, unknown>[]>,
-        context().store.tokens.list(directoryId !== undefined ? { directoryId } : {}),
+        context().store.tokens.lastUsedSince(since, directoryId !== undefined ? { directoryId } : {}),
       ]);
       const byOutcome = Object.fromEntries(OUTCOMES.map((outcome, index) => [outcome, Number(counts[index] ?? 0)])) as Record<(typeof OUTCOMES)[number], number>;
-      const used = tokens
-        .filter((token) => token.lastUsedAt && new Date(token.lastUsedAt).getTime() >= since.getTime())
-        .sort((a, b) => new Date(b.lastUsedAt as string).getTime() - new Date(a.lastUsedAt as string).getTime())[0];
       return {
         hours,
         since: since.toISOString(),
