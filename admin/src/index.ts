@@ -1,6 +1,8 @@
 import { PLUGIN_ID } from './pluginId';
 import { PERMISSIONS } from './permissions';
 import { installLoginButtons } from './sso/login-buttons';
+import { loginTexts } from './sso/login-buttons-model';
+import english from './translations/en.json';
 
 /** What this plugin uses of Strapi's admin app (typed narrowly; see @strapi/admin StrapiApp / core/apis/router). */
 interface AdminApp {
@@ -64,23 +66,35 @@ export default {
   },
 
   bootstrap() {
-    // Runs before anyone is signed in, so the login page can offer single sign-on.
-    if (typeof window !== 'undefined' && typeof MutationObserver !== 'undefined') installLoginButtons();
+    // Runs before anyone is signed in, so the login page can offer single sign-on, in the language Strapi's
+    // login page shows (its choice is kept in localStorage under 'strapi-admin-language').
+    if (typeof window !== 'undefined' && typeof MutationObserver !== 'undefined') {
+      installLoginButtons(window, loadMessages(adminLocale()).then((messages) => loginTexts(messages, english)));
+    }
   },
 
   async registerTrads({ locales }: { locales: string[] }) {
-    return Promise.all(
-      locales.map(async (locale) => {
-        try {
-          const { default: data } = await import(`./translations/${locale}.json`);
-          return { data: prefixKeys(data as Record<string, string>), locale };
-        } catch {
-          return { data: {}, locale };
-        }
-      })
-    );
+    return Promise.all(locales.map(async (locale) => ({ data: prefixKeys(await loadMessages(locale)), locale })));
   },
 };
+
+/** The plugin's messages for a locale; none (Strapi then shows the English defaults) when there is no file. */
+async function loadMessages(locale: string): Promise<Record<string, string>> {
+  try {
+    const { default: data } = await import(`./translations/${locale}.json`);
+    return data as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+function adminLocale(): string {
+  try {
+    return window.localStorage.getItem('strapi-admin-language') || document.documentElement.lang || 'en';
+  } catch {
+    return 'en'; // storage refused (privacy settings)
+  }
+}
 
 const prefixKeys = (data: Record<string, string>) =>
   Object.fromEntries(Object.entries(data).map(([key, value]) => [`${PLUGIN_ID}.${key}`, value]));

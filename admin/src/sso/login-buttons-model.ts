@@ -18,6 +18,29 @@ export interface LoginButton {
   href: string;
 }
 
+/** The words the login page's SSO block shows, from the plugin's translations (the block is outside React). */
+export interface LoginTexts {
+  /** The accessible name of the block of links. */
+  nav: string;
+  /** The divider between Strapi's form and the links. */
+  or: string;
+  /** A link's text for one connection. */
+  signInWith: (name: string) => string;
+}
+
+/**
+ * The login texts from a translation file's messages (`login.sso.*`), each falling back to English when the
+ * locale's file lacks it. `{name}` is the one placeholder; no other ICU syntax is used in these messages.
+ */
+export function loginTexts(messages: Record<string, string>, english: Record<string, string>): LoginTexts {
+  const text = (key: string) => messages[key] ?? english[key] ?? key;
+  return {
+    nav: text('login.sso.nav'),
+    or: text('login.sso.or'),
+    signInWith: (name) => text('login.sso.signInWith').split('{name}').join(name),
+  };
+}
+
 const CONNECTION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** Accepts only what `GET /api/sso/connections` is documented to answer; anything else is dropped. */
@@ -37,12 +60,18 @@ export function parseConnections(body: unknown): PublicConnection[] {
  * One button per connection. `returnTo` is the admin path the person wanted (the login page's own
  * `redirectTo`), kept only when it is a path inside the admin panel; the server checks it again.
  */
-export function loginButtons(connections: PublicConnection[], backendUrl: string, adminPath: string, returnTo?: string | null): LoginButton[] {
+export function loginButtons(
+  connections: PublicConnection[],
+  backendUrl: string,
+  adminPath: string,
+  returnTo?: string | null,
+  signInWith: (name: string) => string = (name) => `Sign in with ${name}`
+): LoginButton[] {
   const base = backendUrl.replace(/\/+$/, '');
   const admin = `/${adminPath.replace(/^\/+|\/+$/g, '')}`;
   const target = returnTo && isAdminPath(returnTo, admin) ? returnTo : admin;
   return connections.map((connection) => ({
-    label: `Sign in with ${connection.name}`,
+    label: signInWith(connection.name),
     href: `${base}/api/sso/${encodeURIComponent(connection.id)}/login?returnTo=${encodeURIComponent(target)}`,
   }));
 }

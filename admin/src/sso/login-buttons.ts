@@ -7,7 +7,7 @@
  * plain links after its form. If a future Strapi renders the page so that no form is found, nothing is added
  * and nothing breaks: the server's chooser page at `/api/sso` remains, and the README says so.
  */
-import { loginButtons, parseConnections, type PublicConnection } from './login-buttons-model';
+import { loginButtons, parseConnections, type LoginTexts, type PublicConnection } from './login-buttons-model';
 
 const CONTAINER_ID = 'identity-bridge-sso';
 
@@ -28,16 +28,18 @@ function adminPathOf(win: Window): string {
 
 const onLoginPage = (win: Window) => /\/auth\/login\/?$/.test(win.location.pathname);
 
-function render(doc: Document, form: HTMLFormElement, connections: PublicConnection[], win: Window) {
+const ENGLISH: LoginTexts = { nav: 'Single sign-on', or: 'or', signInWith: (name) => `Sign in with ${name}` };
+
+function render(doc: Document, form: HTMLFormElement, connections: PublicConnection[], win: Window, texts: LoginTexts) {
   if (connections.length === 0 || doc.getElementById(CONTAINER_ID)) return;
   const returnTo = new URLSearchParams(win.location.search).get('redirectTo');
-  const buttons = loginButtons(connections, adminGlobals(win).backendURL ?? win.location.origin, adminPathOf(win), returnTo);
+  const buttons = loginButtons(connections, adminGlobals(win).backendURL ?? win.location.origin, adminPathOf(win), returnTo, texts.signInWith);
   const nav = doc.createElement('nav');
   nav.id = CONTAINER_ID;
-  nav.setAttribute('aria-label', 'Single sign-on');
+  nav.setAttribute('aria-label', texts.nav);
   nav.style.cssText = 'display:flex;flex-direction:column;gap:8px;margin-top:16px;';
   const divider = doc.createElement('p');
-  divider.textContent = 'or';
+  divider.textContent = texts.or;
   divider.style.cssText = 'text-align:center;margin:0;font-size:1.2rem;color:#666687;';
   nav.append(divider);
   for (const button of buttons) {
@@ -52,8 +54,11 @@ function render(doc: Document, form: HTMLFormElement, connections: PublicConnect
   form.after(nav);
 }
 
-/** Starts watching; returns a function that stops (for tests). */
-export function installLoginButtons(win: Window = window): () => void {
+/**
+ * Starts watching; returns a function that stops (for tests). `texts` may be given as a promise: the locale's
+ * translations load on demand, and the buttons wait for them rather than flash English first.
+ */
+export function installLoginButtons(win: Window = window, texts: LoginTexts | Promise<LoginTexts> = ENGLISH): () => void {
   const doc = win.document;
   let connections: Promise<PublicConnection[]> | undefined;
   const load = () => {
@@ -68,8 +73,8 @@ export function installLoginButtons(win: Window = window): () => void {
     if (!onLoginPage(win)) return;
     const form = doc.querySelector('main form');
     if (!(form instanceof HTMLFormElement) || doc.getElementById(CONTAINER_ID)) return;
-    void load().then((list) => {
-      if (onLoginPage(win) && form.isConnected) render(doc, form, list, win);
+    void Promise.all([load(), Promise.resolve(texts).catch(() => ENGLISH)]).then(([list, words]) => {
+      if (onLoginPage(win) && form.isConnected) render(doc, form, list, win, words);
     });
   };
   const observer = new MutationObserver(check);

@@ -1,4 +1,5 @@
-import { isAdminPath, loginButtons, parseConnections } from '../../../admin/src/sso/login-buttons-model';
+import { isAdminPath, loginButtons, loginTexts, parseConnections } from '../../../admin/src/sso/login-buttons-model';
+import english from '../../../admin/src/translations/en.json';
 
 describe('the login page\'s SSO buttons', () => {
   test('parse only well-formed connections from the public list', () => {
@@ -26,6 +27,16 @@ describe('the login page\'s SSO buttons', () => {
     expect(buttons).toEqual([
       { label: 'Sign in with Contoso', href: 'https://cms.example.com/api/sso/entra/login?returnTo=%2Fadmin%2Fcontent-manager' },
     ]);
+  });
+
+  test('the link text, divider and block name come from the translations, English where a locale lacks one', () => {
+    const texts = loginTexts({ 'login.sso.signInWith': 'Se connecter avec {name}', 'login.sso.or': 'ou' }, english);
+    expect(texts.or).toBe('ou');
+    expect(texts.nav).toBe('Single sign-on');
+    const [button] = loginButtons([{ id: 'entra', name: 'Contoso {name}', type: 'oidc' }], 'https://cms.example.com', '/admin', null, texts.signInWith);
+    // The connection's name is put in once, as text: a "{name}" inside it is not expanded again.
+    expect(button!.label).toBe('Se connecter avec Contoso {name}');
+    expect(loginTexts({}, english).signInWith('Okta')).toBe('Sign in with Okta');
   });
 
   test('a returnTo outside the admin panel is replaced by the admin home', () => {
