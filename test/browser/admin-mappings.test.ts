@@ -1,15 +1,17 @@
 /**
  * Settings → Identity bridge → Attribute mapping in real headless Chromium, against the playground's built admin
  * panel: two people provisioned over SCIM the way Entra sends them (a custom extension `folders` list, a Metadata
- * `team`, a group), then the owner declares the attributes, writes a rule (group → Editor) and a folder grant,
- * gets the server's validation error next to the rule with what to fix, reads the preview of who changes how,
- * saves (version 1, re-mapping to the end), and explains one person. An Editor cannot open the page.
+ * `team`, a group), then the owner declares the attributes, writes a rule (group → Editor), a folder grant and a
+ * content condition (Article's team ↔ team). Fields left empty are said at each field, marked invalid and the
+ * first focused, before any request; a field the server refuses is marked invalid and linked to the server's
+ * message. Then the preview of who changes how, the save (version 1, re-mapping to the end, the content condition
+ * read back from the admin API), and explaining one person. An Editor cannot open the page.
  * Every state is saved under test-output/screenshots/mapping-*.png.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { bootApp, type TestApp } from '../integration/helpers/app';
-import { adminUserByEmail } from '../integration/helpers/admin';
-import { scimClient } from '../integration/helpers/http';
+import { adminUserByEmail, login } from '../integration/helpers/admin';
+import { request, scimClient } from '../integration/helpers/http';
 import { launchBrowser, shotWholePage, signInWithPassword } from './helpers/browser';
 import { asSignedIn, createOwnerAndEditor, OWNER, EDITOR } from './helpers/admin';
 
@@ -19,6 +21,8 @@ const METADATA = 'urn:ietf:params:scim:schemas:extension:2.0:Metadata';
 let app: TestApp;
 let browser: Browser;
 let page: Page;
+/** The Attribute mapping admin API calls that send the form (preview, save), as `METHOD /path`, in order. */
+const sent: string[] = [];
 
 /** An Entra-shaped create: custom extension attributes nested under the URN before their last colon. */
 const entraUser = (login: string, folders: string[], team: string) => ({
@@ -50,6 +54,10 @@ beforeAll(async () => {
 
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  page.on('request', (sending) => {
+    const { pathname } = new URL(sending.url());
+    if (pathname.startsWith('/identity-bridge/mapping') && sending.method() !== 'GET') sent.push(`${sending.method()} ${pathname}`);
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -63,6 +71,18 @@ async function choose(scope: ReturnType<Page['locator']> | Page, label: string, 
   await scope.getByRole('combobox', { name: label }).click();
   await page.getByRole('option', { name: option, exact: true }).click();
 }
+
+/** Whether the field says it is invalid (`aria-invalid`), and the text of what describes it (`aria-describedby`). */
+async function fieldState(field: Locator): Promise<{ invalid: boolean; says: string | null }> {
+  const described = await field.getAttribute('aria-describedby');
+  return {
+    invalid: (await field.getAttribute('aria-invalid')) === 'true',
+    says: described ? await page.locator(`[id="${described}"]`).textContent() : null,
+  };
+}
+
+/** The `name` of the element that has the keyboard focus (the page names its fields: rule-0-roles, …). */
+const focusedName = () => page.evaluate(() => document.activeElement?.getAttribute('name') ?? document.activeElement?.id ?? null);
 
 const roleCodes = async (email: string) => ((await adminUserByEmail(app, email))?.roles ?? []).map((role: { code: string }) => role.code).sort();
 
@@ -100,23 +120,67 @@ describe('Attribute mapping', () => {
     await team.getByLabel('Allowed values').fill('Blue, Red');
   });
 
-  test('a rule without a role: the server says what to fix, next to the rule', async () => {
+  test('a rule and a content condition left incomplete: each field says what to fix, the first is focused, nothing is sent', async () => {
     await page.locator('section[aria-labelledby="ib-mapping-rules"]').getByRole('button', { name: 'Add rule' }).click();
     const rule = page.getByTestId('rule-0');
     await rule.getByLabel('Rule id').fill('sales-editors');
-    await rule.getByLabel('Value').fill('Sales and Marketing');
     await choose(page.locator('section[aria-labelledby="ib-mapping-policy"]'), 'Folders attribute (Media Library)', 'folders');
+    await page.locator('section[aria-labelledby="ib-mapping-content"]').getByRole('button', { name: 'Add content condition' }).click();
+    const binding = page.getByTestId('binding-0');
+    await choose(binding, 'Content type', 'Article');
+    // Before any attempt, nothing is said to be invalid.
+    expect(await fieldState(rule.getByLabel('Value'))).toEqual({ invalid: false, says: null });
+
     await page.getByRole('button', { name: 'Preview changes' }).click();
-    await page.getByTestId('mapping-errors').getByText('rule "sales-editors": roles: a rule must grant at least one role').waitFor();
-    await page.getByTestId('rule-0-errors').getByText('a rule must grant at least one role', { exact: false }).waitFor();
-    await shot(page, 'mapping-validation-error');
+    await page.getByTestId('mapping-problems').getByText('Nothing was sent: 4 fields need a fix, marked below.').waitFor();
+    expect(await fieldState(rule.getByLabel('Value'))).toEqual({ invalid: true, says: 'Type the value to compare with, or choose the operator "is set".' });
+    expect(await fieldState(rule.getByRole('combobox', { name: 'Then grant roles' }))).toEqual({ invalid: true, says: 'Choose at least one role this rule grants.' });
+    expect(await fieldState(binding.getByRole('combobox', { name: 'Field' }))).toEqual({ invalid: true, says: 'Choose the field whose value must match.' });
+    expect(await fieldState(binding.getByRole('combobox', { name: 'Must match attribute' }))).toEqual({ invalid: true, says: 'Choose the attribute the field must match.' });
+    // Filled fields are not marked.
+    expect((await fieldState(rule.getByLabel('Rule id'))).invalid).toBe(false);
+    expect((await fieldState(binding.getByRole('combobox', { name: 'Content type' }))).invalid).toBe(false);
+    expect(await focusedName()).toBe('rule-0-condition-0-value');
+    expect(sent).toEqual([]);
+    await shot(page, 'mapping-client-check');
+
+    // A filled field's message goes at once; Save checks the same way and focuses the first field left.
+    await rule.getByLabel('Value').fill('Sales and Marketing');
+    expect(await fieldState(rule.getByLabel('Value'))).toEqual({ invalid: false, says: null });
+    await page.getByTestId('mapping-problems').getByText('Nothing was sent: 3 fields need a fix, marked below.').waitFor();
+    await page.getByRole('button', { name: 'Save rules' }).click();
+    await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'rule-0-roles');
+    expect(sent).toEqual([]);
   });
 
-  test('group → Editor and the folder grant: the preview says who changes how, nothing saved', async () => {
+  test("a field the server refuses is marked invalid, linked to the server's message, and focused", async () => {
     const rule = page.getByTestId('rule-0');
     await rule.getByRole('combobox', { name: 'Then grant roles' }).click();
     await page.getByRole('option', { name: 'Editor', exact: true }).click();
     await page.keyboard.press('Escape');
+    const binding = page.getByTestId('binding-0');
+    await choose(binding, 'Field', 'team');
+    await choose(binding, 'Must match attribute', 'team');
+    expect(await page.getByTestId('mapping-problems').count()).toBe(0);
+    // Only the server knows which SCIM attributes can carry an identity fact.
+    const scimPath = page.getByTestId('attribute-1').getByLabel('SCIM attribute');
+    await scimPath.fill('groups');
+
+    await page.getByRole('button', { name: 'Preview changes' }).click();
+    const message = 'attribute "team": scimPath "groups" is not stored with users: rules read group membership through the "group" source';
+    await page.getByTestId('mapping-errors').getByText(message).waitFor();
+    expect(sent).toEqual(['POST /identity-bridge/mapping/preview']);
+    expect(await fieldState(scimPath)).toEqual({ invalid: true, says: message });
+    expect(await focusedName()).toBe('attribute-1-scimPath');
+    // Said at the field, not again under the attribute; other fields are not marked.
+    expect(await page.getByTestId('attribute-1-errors').count()).toBe(0);
+    expect((await fieldState(page.getByTestId('attribute-1').getByLabel('Key'))).invalid).toBe(false);
+    expect((await fieldState(rule.getByRole('combobox', { name: 'Then grant roles' }))).invalid).toBe(false);
+    await shot(page, 'mapping-server-field-error');
+    await scimPath.fill(`${METADATA}:team`);
+  });
+
+  test('group → Editor and the folder grant: the preview says who changes how, nothing saved', async () => {
     await page.getByRole('button', { name: 'Preview changes' }).click();
     const ada = page.getByTestId('preview-ada@example.com');
     await ada.waitFor();
@@ -127,6 +191,9 @@ describe('Attribute mapping', () => {
     await page.getByTestId('preview-summary').getByText(/1 person changes out of 2/).waitFor();
     await page.getByTestId('preview-tallies').getByText('1 person gains Editor').waitFor();
     expect(await roleCodes('ada@example.com')).toEqual(['strapi-author']);
+    expect(sent).toEqual(['POST /identity-bridge/mapping/preview', 'POST /identity-bridge/mapping/preview']);
+    // The server's message went with the field fixed.
+    expect((await fieldState(page.getByTestId('attribute-1').getByLabel('SCIM attribute'))).invalid).toBe(false);
     await shot(page, 'mapping-preview');
   });
 
@@ -139,8 +206,15 @@ describe('Attribute mapping', () => {
     await page.getByTestId('mapping-progress').getByText('Everyone is up to date (2 people).').waitFor({ timeout: 60_000 });
     expect(await roleCodes('ada@example.com')).toEqual(['strapi-editor']);
     expect(await roleCodes('bob@example.com')).toEqual(['strapi-author']);
-    // The form now shows what was saved.
+    // The form now shows what was saved, the content condition with it.
     expect(await page.getByTestId('rule-0').getByLabel('Rule id').inputValue()).toBe('sales-editors');
+    expect(await page.getByTestId('binding-0').getByRole('combobox', { name: 'Content type' }).textContent()).toContain('Article');
+    expect(sent.at(-1)).toBe('PUT /identity-bridge/mapping');
+    // Read back through the admin API: the rules in force have the content condition.
+    const token = await login(app, OWNER.email, OWNER.password);
+    const inForce = await request('GET', `${app.origin}/identity-bridge/mapping`, undefined, { headers: { authorization: `Bearer ${token}` } });
+    expect(inForce.status).toBe(200);
+    expect(inForce.body.data).toMatchObject({ version: 1, source: 'database', content: [{ uid: 'api::article.article', field: 'team', attribute: 'team' }] });
     await shot(page, 'mapping-saved');
   });
 

@@ -4,10 +4,14 @@
  * of who changes how before saving; save with the version the page loaded (409 when someone saved in between), then
  * the background re-mapping's progress; and "explain" for one person found by userName or email.
  *
- * The server validates (its `details.errors` are placed next to the part of the form they name: utils/mapping-model).
- * Rules declared in the plugin configuration are shown read-only, with why.
+ * Before anything is sent, fields the server would refuse as empty are said at the field (utils/mapping-model
+ * `formProblems`); the server validates the rest, and its `details.errors` are placed on the field they name, or
+ * under the part of the form they are about. Either way the field is marked invalid (`aria-invalid`, its message
+ * linked by `aria-describedby`) and the first one is focused. Rules declared in the plugin configuration are shown
+ * read-only, with why.
  */
 import * as React from 'react';
+import { useIntl } from 'react-intl';
 import {
   Badge,
   Box,
@@ -38,11 +42,13 @@ import {
   CONDITION_OPS,
   SOURCE_TYPES,
   changeParts,
-  conditionText,
+  conditionMessage,
   emptyAttribute,
   emptyBinding,
   emptyCondition,
+  fieldName,
   formOfMapping,
+  formProblems,
   mappingPayload,
   newRule,
   placeErrors,
@@ -64,6 +70,7 @@ import {
 import { GridCell, LoadState, Notice, Section, ToneBadge, useLoad, useT, type MessageKey, type Translate } from '../components/ui';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
 import { AddButton, nameOptions, OptionalNameSelect, patchAt, RemoveButton, removeAt, replaceAt, VISUALLY_HIDDEN, withCurrent } from '../components/form-parts';
+import { focusFirstInvalid, SelectInvalidMark } from '../components/field-errors';
 
 const API = `/${PLUGIN_ID}`;
 /** How often the page asks how far re-mapping has got, while it runs. */
@@ -108,6 +115,15 @@ function Mappings(rights: SettingsRights) {
   const [busy, setBusy] = React.useState<'preview' | 'save' | null>(null);
   /** Someone saved in between (409 with the version): the form must be reloaded before saving. */
   const [conflict, setConflict] = React.useState(false);
+  /**
+   * Whether fields left empty are said: from the first preview or save that found one (then as the form changes,
+   * so a message goes as soon as its field is filled) until the next send.
+   */
+  const [checking, setChecking] = React.useState(false);
+  /** Bumped when a preview or save is refused: the first field in error is focused once it has rendered. */
+  const [refusals, setRefusals] = React.useState(0);
+  const formRef = React.useRef<HTMLDivElement>(null);
+  const noticesRef = React.useRef<HTMLDivElement>(null);
 
   // The form shows the rules in force when they load and after each save (a new version), not on progress polls.
   const loadedVersion = mapping.data ? `${mapping.data.source}:${mapping.data.version}` : null;
@@ -116,8 +132,15 @@ function Mappings(rights: SettingsRights) {
     setForm(formOfMapping(mapping.data));
     setErrors([]);
     setConflict(false);
+    setChecking(false);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [loadedVersion]);
+
+  // After the refusal has rendered (fields marked invalid): focus the first field in error, else show the notice.
+  React.useEffect(() => {
+    if (refusals === 0) return;
+    if (!focusFirstInvalid(formRef.current)) noticesRef.current?.scrollIntoView({ block: 'center' });
+  }, [refusals]);
 
   // While re-mapping runs, ask again.
   const pending = mapping.data?.progress.pending ?? 0;
@@ -133,11 +156,35 @@ function Mappings(rights: SettingsRights) {
   const savedText = React.useMemo(() => (mapping.data ? JSON.stringify(mappingPayload(formOfMapping(mapping.data))) : ''), [loadedVersion]); // eslint-disable-line react-hooks/exhaustive-deps
   const unsaved = form !== null && payloadText !== savedText;
   const placed = form ? placeErrors(errors, form) : null;
+  const problems = form && checking ? formProblems(form) : [];
+  /** What to fix at one field: what was left empty, else what the server said about it. */
+  const fieldError = (name: string): string | undefined => {
+    const problem = problems.find((entry) => entry.field === name);
+    if (problem) return t(problem.key);
+    const messages = placed?.fields[name];
+    return messages && messages.length > 0 ? messages.join(' ') : undefined;
+  };
 
   const update = (change: (draft: MappingForm) => MappingForm) => setForm((previous) => (previous ? change(previous) : previous));
 
+  /** False (and the fields said, the first focused) when a field the server requires is empty: nothing is sent. */
+  function readyToSend(current: MappingForm): boolean {
+    const found = formProblems(current);
+    setChecking(found.length > 0);
+    if (found.length === 0) return true;
+    setErrors([]);
+    setConflict(false);
+    setRefusals((count) => count + 1);
+    return false;
+  }
+
+  function refused(messages: string[]) {
+    setErrors(messages);
+    setRefusals((count) => count + 1);
+  }
+
   async function runPreview() {
-    if (!form) return;
+    if (!form || !readyToSend(form)) return;
     setBusy('preview');
     try {
       const reply = await post<{ data: MappingPreview }>(`${API}/mapping/preview`, mappingPayload(form));
@@ -145,7 +192,7 @@ function Mappings(rights: SettingsRights) {
       setErrors([]);
       document.getElementById('ib-mapping-preview')?.scrollIntoView({ block: 'start' });
     } catch (error) {
-      setErrors(validationErrors(error));
+      refused(validationErrors(error));
       setPreview(null);
     } finally {
       setBusy(null);
@@ -153,7 +200,7 @@ function Mappings(rights: SettingsRights) {
   }
 
   async function save() {
-    if (!form || !mapping.data) return;
+    if (!form || !mapping.data || !readyToSend(form)) return;
     setBusy('save');
     try {
       const reply = await put<{ data: MappingView }>(`${API}/mapping`, { ...mappingPayload(form), expectedVersion: mapping.data.version });
@@ -164,7 +211,7 @@ function Mappings(rights: SettingsRights) {
     } catch (error) {
       const stale = apiErrorStatus(error) === 409 && !readOnly;
       setConflict(stale);
-      setErrors(stale ? [apiErrorMessage(error)] : validationErrors(error));
+      refused(stale ? [apiErrorMessage(error)] : validationErrors(error));
     } finally {
       setBusy(null);
     }
@@ -210,34 +257,43 @@ function Mappings(rights: SettingsRights) {
         }}
       />
       {mapping.data && <StatusSection mapping={mapping.data} onRefresh={mapping.reload} />}
-      {errors.length > 0 && (
-        <Notice
-          variant="danger"
-          title={t(conflict ? 'mapping.conflict' : 'mapping.fixErrors')}
-          testId="mapping-errors"
-          action={
-            conflict ? (
-              <Button variant="secondary" startIcon={<ArrowClockwise />} onClick={mapping.reload}>
-                {t('mapping.loadCurrent')}
-              </Button>
-            ) : undefined
-          }
-        >
-          <ul style={{ paddingLeft: 16, listStyle: 'disc', margin: 0 }}>
-            {errors.map((message) => (
-              <li key={message}>{message}</li>
-            ))}
-          </ul>
-        </Notice>
+      {(problems.length > 0 || errors.length > 0) && (
+        <Flex ref={noticesRef} direction="column" alignItems="stretch" gap={6}>
+          {problems.length > 0 && (
+            <Notice variant="danger" testId="mapping-problems">
+              {t('mapping.check.notSent', { count: problems.length })}
+            </Notice>
+          )}
+          {errors.length > 0 && (
+            <Notice
+              variant="danger"
+              title={t(conflict ? 'mapping.conflict' : 'mapping.fixErrors')}
+              testId="mapping-errors"
+              action={
+                conflict ? (
+                  <Button variant="secondary" startIcon={<ArrowClockwise />} onClick={mapping.reload}>
+                    {t('mapping.loadCurrent')}
+                  </Button>
+                ) : undefined
+              }
+            >
+              <ul style={{ paddingLeft: 16, listStyle: 'disc', margin: 0 }}>
+                {errors.map((message) => (
+                  <li key={message}>{message}</li>
+                ))}
+              </ul>
+            </Notice>
+          )}
+        </Flex>
       )}
       {form && preview && <PreviewSection preview={preview.data} stale={preview.of !== payloadText} roleName={roleName} />}
       {form && options.data && placed && (
-        <>
-          <AttributesSection form={form} update={update} disabled={!editable} errors={placed} />
-          <RulesSection form={form} update={update} disabled={!editable} errors={placed} roles={roles} />
-          <PolicySection form={form} update={update} disabled={!editable} errors={placed} options={options.data} />
-          <ContentSection form={form} update={update} disabled={!editable} errors={placed} options={options.data} />
-        </>
+        <Flex ref={formRef} direction="column" alignItems="stretch" gap={6}>
+          <AttributesSection form={form} update={update} disabled={!editable} errors={placed} fieldError={fieldError} />
+          <RulesSection form={form} update={update} disabled={!editable} errors={placed} fieldError={fieldError} roles={roles} />
+          <PolicySection form={form} update={update} disabled={!editable} errors={placed} fieldError={fieldError} options={options.data} />
+          <ContentSection form={form} update={update} disabled={!editable} errors={placed} fieldError={fieldError} options={options.data} />
+        </Flex>
       )}
       {mapping.data && <ExplainSection roleName={roleName} />}
     </SettingsLayout>
@@ -248,11 +304,14 @@ function Mappings(rights: SettingsRights) {
 const attributeKeys = (attributes: AttributeForm[]) => attributes.map((attribute) => attribute.key.trim()).filter(Boolean);
 
 type Update = (change: (draft: MappingForm) => MappingForm) => void;
+/** What to fix at the field of that name (`fieldName`), if anything: goes to its `Field.Root`'s `error`. */
+type FieldError = (name: string) => string | undefined;
 interface PartProps {
   form: MappingForm;
   update: Update;
   disabled: boolean;
   errors: PlacedErrors;
+  fieldError: FieldError;
 }
 
 /** Server messages about one part of the form, right under it. */
@@ -324,7 +383,7 @@ function StatusSection({ mapping, onRefresh }: { mapping: MappingView; onRefresh
   );
 }
 
-function AttributesSection({ form, update, disabled, errors }: PartProps) {
+function AttributesSection({ form, update, disabled, errors, fieldError }: PartProps) {
   const t = useT();
   const set = (index: number, change: Partial<AttributeForm>) =>
     update((draft) => ({ ...draft, attributes: patchAt(draft.attributes, index, change) }));
@@ -350,7 +409,7 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
             </legend>
             <Grid.Root gap={4}>
               <GridCell col={4}>
-                <Field.Root name={`attribute-${index}-key`} required hint={t('mapping.attributes.keyHint')}>
+                <Field.Root name={fieldName.attribute(index, 'key')} required hint={t('mapping.attributes.keyHint')} error={fieldError(fieldName.attribute(index, 'key'))}>
                   <Field.Label>{t('mapping.attributes.key')}</Field.Label>
                   <Field.Input
                     value={attribute.key}
@@ -359,30 +418,33 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
                     onBlur={() => !attribute.scimPath.trim() && set(index, { scimPath: suggestedScimPath(attribute.key, attribute.multiValued) })}
                   />
                   <Field.Hint />
+                  <Field.Error />
                 </Field.Root>
               </GridCell>
               <GridCell col={8}>
-                <Field.Root name={`attribute-${index}-claim`} hint={t('mapping.attributes.claimHint')}>
+                <Field.Root name={fieldName.attribute(index, 'claim')} hint={t('mapping.attributes.claimHint')} error={fieldError(fieldName.attribute(index, 'claim'))}>
                   <Field.Label>{t('mapping.attributes.claim')}</Field.Label>
                   <Field.Input value={attribute.claim} disabled={disabled} onChange={(event: React.ChangeEvent<HTMLInputElement>) => set(index, { claim: event.target.value })} />
                   <Field.Hint />
+                  <Field.Error />
                 </Field.Root>
               </GridCell>
               <GridCell col={12}>
-                <Field.Root name={`attribute-${index}-scimPath`} required hint={t('mapping.attributes.scimPathHint')}>
+                <Field.Root name={fieldName.attribute(index, 'scimPath')} required hint={t('mapping.attributes.scimPathHint')} error={fieldError(fieldName.attribute(index, 'scimPath'))}>
                   <Field.Label>{t('mapping.attributes.scimPath')}</Field.Label>
                   <Field.Input
                     value={attribute.scimPath}
                     disabled={disabled}
                     style={{ fontFamily: 'monospace' }}
-                    placeholder={suggestedScimPath('team', false)}
+                    placeholder={t('mapping.attributes.scimPathPlaceholder')}
                     onChange={(event: React.ChangeEvent<HTMLInputElement>) => set(index, { scimPath: event.target.value })}
                   />
                   <Field.Hint />
+                  <Field.Error />
                 </Field.Root>
               </GridCell>
               <GridCell col={6}>
-                <Field.Root name={`attribute-${index}-allowed`} hint={t('mapping.attributes.allowedHint')}>
+                <Field.Root name={fieldName.attribute(index, 'allowed')} hint={t('mapping.attributes.allowedHint')} error={fieldError(fieldName.attribute(index, 'allowed'))}>
                   <Field.Label>{t('mapping.attributes.allowed')}</Field.Label>
                   <Field.Input
                     value={attribute.allowedValues}
@@ -390,6 +452,7 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
                     onChange={(event: React.ChangeEvent<HTMLInputElement>) => set(index, { allowedValues: event.target.value })}
                   />
                   <Field.Hint />
+                  <Field.Error />
                 </Field.Root>
               </GridCell>
               <GridCell col={6}>
@@ -418,7 +481,7 @@ function AttributesSection({ form, update, disabled, errors }: PartProps) {
   );
 }
 
-function RulesSection({ form, update, disabled, errors, roles }: PartProps & { roles: Options['roles'] }) {
+function RulesSection({ form, update, disabled, errors, fieldError, roles }: PartProps & { roles: Options['roles'] }) {
   const t = useT();
   const setRule = (index: number, rule: RuleForm) => update((draft) => ({ ...draft, rules: replaceAt(draft.rules, index, rule) }));
   return (
@@ -447,6 +510,7 @@ function RulesSection({ form, update, disabled, errors, roles }: PartProps & { r
           roles={roles}
           disabled={disabled}
           errors={errors.rules[index]}
+          fieldError={fieldError}
           onChange={(next) => setRule(index, next)}
           onRemove={() => update((draft) => ({ ...draft, rules: removeAt(draft.rules, index) }))}
           t={t}
@@ -463,6 +527,7 @@ function RuleCard({
   roles,
   disabled,
   errors,
+  fieldError,
   onChange,
   onRemove,
   t,
@@ -473,6 +538,7 @@ function RuleCard({
   roles: Options['roles'];
   disabled: boolean;
   errors: string[] | undefined;
+  fieldError: FieldError;
   onChange: (rule: RuleForm) => void;
   onRemove: () => void;
   t: Translate;
@@ -483,8 +549,14 @@ function RuleCard({
     onChange({ ...rule, conditions: patchAt(rule.conditions, position, change) });
   // Roles the rule names that Strapi does not list (e.g. deleted since) stay visible, so they can be removed.
   const roleChoices = [...roles, ...rule.roles.filter((code) => !roles.some((role) => role.code === code)).map((code) => ({ code, name: code }))];
+  const ruleField = (field: 'id' | 'description' | 'roles') => fieldName.rule(index, field);
+  const conditionField = (position: number, field: 'source' | 'groupBy' | 'attribute' | 'op' | 'value') => fieldName.condition(index, position, field);
+  const inError =
+    Boolean(errors) ||
+    (['id', 'description', 'roles'] as const).some((field) => fieldError(ruleField(field))) ||
+    rule.conditions.some((_, position) => (['source', 'groupBy', 'attribute', 'op', 'value'] as const).some((field) => fieldError(conditionField(position, field))));
   return (
-    <Box tag="article" aria-labelledby={headingId} padding={5} hasRadius borderColor={errors ? 'danger600' : 'neutral200'} data-testid={`rule-${index}`}>
+    <Box tag="article" aria-labelledby={headingId} padding={5} hasRadius borderColor={inError ? 'danger600' : 'neutral200'} data-testid={`rule-${index}`}>
       <Flex direction="column" alignItems="stretch" gap={4}>
         <Flex justifyContent="space-between" alignItems="center" gap={4}>
           <Typography variant="epsilon" fontWeight="bold" tag="h3" id={headingId}>
@@ -496,16 +568,18 @@ function RuleCard({
         </Flex>
         <Grid.Root gap={4}>
           <GridCell col={4}>
-            <Field.Root name={`rule-${index}-id`} required hint={t('mapping.rules.idHint')}>
+            <Field.Root name={ruleField('id')} required hint={t('mapping.rules.idHint')} error={fieldError(ruleField('id'))}>
               <Field.Label>{t('mapping.rules.id')}</Field.Label>
               <Field.Input value={rule.id} disabled={disabled} onChange={(event: React.ChangeEvent<HTMLInputElement>) => onChange({ ...rule, id: event.target.value })} />
               <Field.Hint />
+              <Field.Error />
             </Field.Root>
           </GridCell>
           <GridCell col={8}>
-            <Field.Root name={`rule-${index}-description`}>
+            <Field.Root name={ruleField('description')} error={fieldError(ruleField('description'))}>
               <Field.Label>{t('mapping.rules.description')}</Field.Label>
               <Field.Input value={rule.description} disabled={disabled} onChange={(event: React.ChangeEvent<HTMLInputElement>) => onChange({ ...rule, description: event.target.value })} />
+              <Field.Error />
             </Field.Root>
           </GridCell>
         </Grid.Root>
@@ -519,9 +593,10 @@ function RuleCard({
           return (
             <Box key={position} tag="fieldset" padding={3} hasRadius background="neutral100" style={{ margin: 0, border: 0 }} data-testid={prefix}>
               <legend style={VISUALLY_HIDDEN}>{conditionName}</legend>
-              <Flex gap={3} alignItems="flex-end" wrap="wrap">
-                <Box minWidth="170px">
-                  <Field.Root name={`${prefix}-source`}>
+              {/* Top-aligned: a message under one field must not push the others' inputs out of line. */}
+              <Flex gap={3} alignItems="flex-start" wrap="wrap">
+                <Box minWidth="170px" maxWidth="220px">
+                  <Field.Root name={conditionField(position, 'source')} error={fieldError(conditionField(position, 'source'))}>
                     <Field.Label>{t('mapping.condition.source')}</Field.Label>
                     <SingleSelect value={condition.source} disabled={disabled} onChange={(value: string | number) => setCondition(position, { source: String(value) as ConditionForm['source'] })}>
                       {SOURCE_TYPES.map((source) => (
@@ -530,11 +605,13 @@ function RuleCard({
                         </SingleSelectOption>
                       ))}
                     </SingleSelect>
+                    <Field.Error />
+                    <SelectInvalidMark />
                   </Field.Root>
                 </Box>
                 {condition.source === 'group' && (
-                  <Box minWidth="160px">
-                    <Field.Root name={`${prefix}-groupBy`}>
+                  <Box minWidth="160px" maxWidth="220px">
+                    <Field.Root name={conditionField(position, 'groupBy')} error={fieldError(conditionField(position, 'groupBy'))}>
                       <Field.Label>{t('mapping.condition.groupBy')}</Field.Label>
                       <SingleSelect
                         value={condition.groupBy}
@@ -544,12 +621,14 @@ function RuleCard({
                         <SingleSelectOption value="displayName">{t('mapping.condition.groupByName')}</SingleSelectOption>
                         <SingleSelectOption value="externalId">{t('mapping.condition.groupById')}</SingleSelectOption>
                       </SingleSelect>
+                      <Field.Error />
+                      <SelectInvalidMark />
                     </Field.Root>
                   </Box>
                 )}
                 {condition.source === 'attribute' && (
-                  <Box minWidth="160px">
-                    <Field.Root name={`${prefix}-attribute`}>
+                  <Box minWidth="160px" maxWidth="220px">
+                    <Field.Root name={conditionField(position, 'attribute')} error={fieldError(conditionField(position, 'attribute'))}>
                       <Field.Label>{t('mapping.condition.attribute')}</Field.Label>
                       <SingleSelect
                         value={condition.attribute || undefined}
@@ -559,11 +638,13 @@ function RuleCard({
                       >
                         {nameOptions(withCurrent(attributeKeys(attributes), condition.attribute))}
                       </SingleSelect>
+                      <Field.Error />
+                      <SelectInvalidMark />
                     </Field.Root>
                   </Box>
                 )}
-                <Box minWidth="130px">
-                  <Field.Root name={`${prefix}-op`}>
+                <Box minWidth="130px" maxWidth="200px">
+                  <Field.Root name={conditionField(position, 'op')} error={fieldError(conditionField(position, 'op'))}>
                     <Field.Label>{t('mapping.condition.op')}</Field.Label>
                     <SingleSelect value={condition.op} disabled={disabled} onChange={(value: string | number) => setCondition(position, { op: String(value) as ConditionForm['op'] })}>
                       {CONDITION_OPS.map((op) => (
@@ -572,29 +653,34 @@ function RuleCard({
                         </SingleSelectOption>
                       ))}
                     </SingleSelect>
+                    <Field.Error />
+                    <SelectInvalidMark />
                   </Field.Root>
                 </Box>
                 {condition.op !== 'present' && (
                   <Box flex="1" minWidth="160px">
-                    <Field.Root name={`${prefix}-value`}>
+                    <Field.Root name={conditionField(position, 'value')} error={fieldError(conditionField(position, 'value'))}>
                       <Field.Label>{t(condition.op === 'oneOf' ? 'mapping.condition.values' : 'mapping.condition.value')}</Field.Label>
                       <Field.Input
                         value={condition.value}
                         disabled={disabled}
-                        placeholder={condition.source === 'group' ? 'Sales and Marketing' : condition.source === 'userType' ? 'Premium' : ''}
+                        placeholder={condition.source === 'group' || condition.source === 'userType' ? t(`mapping.condition.placeholder.${condition.source}`) : undefined}
                         onChange={(event: React.ChangeEvent<HTMLInputElement>) => setCondition(position, { value: event.target.value })}
                       />
+                      <Field.Error />
                     </Field.Root>
                   </Box>
                 )}
                 {!disabled && (
-                  <IconButton
-                    label={t('mapping.rules.removeCondition', { name: conditionName })}
-                    variant="ghost"
-                    onClick={() => onChange({ ...rule, conditions: removeAt(rule.conditions, position) })}
-                  >
-                    <Trash />
-                  </IconButton>
+                  <Box paddingTop={6}>
+                    <IconButton
+                      label={t('mapping.rules.removeCondition', { name: conditionName })}
+                      variant="ghost"
+                      onClick={() => onChange({ ...rule, conditions: removeAt(rule.conditions, position) })}
+                    >
+                      <Trash />
+                    </IconButton>
+                  </Box>
                 )}
               </Flex>
             </Box>
@@ -613,7 +699,7 @@ function RuleCard({
             </Button>
           </Box>
         )}
-        <Field.Root name={`rule-${index}-roles`} required hint={t('mapping.rules.rolesHint')}>
+        <Field.Root name={ruleField('roles')} required hint={t('mapping.rules.rolesHint')} error={fieldError(ruleField('roles'))}>
           <Field.Label>{t('mapping.rules.roles')}</Field.Label>
           <MultiSelect
             value={rule.roles}
@@ -629,6 +715,8 @@ function RuleCard({
             ))}
           </MultiSelect>
           <Field.Hint />
+          <Field.Error />
+          <SelectInvalidMark />
         </Field.Root>
         <Messages messages={errors} testId={`rule-${index}-errors`} />
       </Flex>
@@ -636,8 +724,9 @@ function RuleCard({
   );
 }
 
-function PolicySection({ form, update, disabled, errors, options }: PartProps & { options: Options }) {
+function PolicySection({ form, update, disabled, errors, fieldError, options }: PartProps & { options: Options }) {
   const t = useT();
+  const list = useList();
   return (
     <Section title={t('mapping.policy.title')} id="ib-mapping-policy">
       <Field.Root name="unmatched">
@@ -654,7 +743,7 @@ function PolicySection({ form, update, disabled, errors, options }: PartProps & 
       </Field.Root>
       {form.unmatched === 'defaultRole' && (
         <Box maxWidth="400px">
-          <Field.Root name="defaultRole" required hint={t('mapping.policy.defaultRoleHint')}>
+          <Field.Root name={fieldName.defaultRole} required hint={t('mapping.policy.defaultRoleHint')} error={fieldError(fieldName.defaultRole)}>
             <Field.Label>{t('mapping.policy.defaultRole')}</Field.Label>
             <SingleSelect
               value={form.defaultRole || undefined}
@@ -669,6 +758,8 @@ function PolicySection({ form, update, disabled, errors, options }: PartProps & 
               ))}
             </SingleSelect>
             <Field.Hint />
+            <Field.Error />
+            <SelectInvalidMark />
           </Field.Root>
         </Box>
       )}
@@ -679,7 +770,7 @@ function PolicySection({ form, update, disabled, errors, options }: PartProps & 
         <Field.Hint />
       </Field.Root>
       <Box maxWidth="400px">
-        <Field.Root name="foldersAttribute" hint={t('mapping.policy.foldersAttributeHint')}>
+        <Field.Root name={fieldName.foldersAttribute} hint={t('mapping.policy.foldersAttributeHint')} error={fieldError(fieldName.foldersAttribute)}>
           <Field.Label>{t('mapping.policy.foldersAttribute')}</Field.Label>
           <OptionalNameSelect
             value={form.foldersAttribute}
@@ -689,6 +780,8 @@ function PolicySection({ form, update, disabled, errors, options }: PartProps & 
             onChange={(value) => update((draft) => ({ ...draft, foldersAttribute: value }))}
           />
           <Field.Hint />
+          <Field.Error />
+          <SelectInvalidMark />
         </Field.Root>
       </Box>
       <Field.Root name="createMissingFolders" hint={t('mapping.policy.createMissingFoldersHint')}>
@@ -706,16 +799,20 @@ function PolicySection({ form, update, disabled, errors, options }: PartProps & 
           {t('mapping.policy.knownFolders')}
         </Typography>
         <Typography variant="pi" textColor="neutral600" tag="p" data-testid="known-folders">
-          {options.folders.length === 0 ? t('mapping.policy.noFolders') : options.folders.join(' · ')}
-          {options.foldersTruncated ? ` ${t('mapping.policy.foldersTruncated')}` : ''}
+          {options.folders.length === 0 ? t('mapping.policy.noFolders') : list(options.folders)}
         </Typography>
+        {options.foldersTruncated && (
+          <Typography variant="pi" textColor="neutral600" tag="p">
+            {t('mapping.policy.foldersTruncated')}
+          </Typography>
+        )}
       </Box>
       <Messages messages={errors.policy} testId="policy-errors" />
     </Section>
   );
 }
 
-function ContentSection({ form, update, disabled, errors, options }: PartProps & { options: Options }) {
+function ContentSection({ form, update, disabled, errors, fieldError, options }: PartProps & { options: Options }) {
   const t = useT();
   const keys = attributeKeys(form.attributes);
   const set = (index: number, change: Partial<BindingForm>) =>
@@ -736,9 +833,10 @@ function ContentSection({ form, update, disabled, errors, options }: PartProps &
         const fields = options.contentTypes.find((type) => type.uid === binding.uid)?.fields ?? [];
         return (
           <Box key={index} padding={3} hasRadius background="neutral100" data-testid={`binding-${index}`}>
-            <Flex gap={3} alignItems="flex-end" wrap="wrap">
-              <Box minWidth="220px">
-                <Field.Root name={`binding-${index}-uid`}>
+            {/* Top-aligned: a message under one field must not push the others' inputs out of line. */}
+            <Flex gap={3} alignItems="flex-start" wrap="wrap">
+              <Box flex="1" minWidth="220px">
+                <Field.Root name={fieldName.binding(index, 'uid')} error={fieldError(fieldName.binding(index, 'uid'))}>
                   <Field.Label>{t('mapping.content.contentType')}</Field.Label>
                   <SingleSelect value={binding.uid || undefined} placeholder={t('mapping.content.pick')} disabled={disabled} onChange={(value: string | number) => set(index, { uid: String(value), field: '' })}>
                     {options.contentTypes.map((type) => (
@@ -747,28 +845,36 @@ function ContentSection({ form, update, disabled, errors, options }: PartProps &
                       </SingleSelectOption>
                     ))}
                   </SingleSelect>
+                  <Field.Error />
+                  <SelectInvalidMark />
                 </Field.Root>
               </Box>
-              <Box minWidth="180px">
-                <Field.Root name={`binding-${index}-field`}>
+              <Box flex="1" minWidth="180px">
+                <Field.Root name={fieldName.binding(index, 'field')} error={fieldError(fieldName.binding(index, 'field'))}>
                   <Field.Label>{t('mapping.content.field')}</Field.Label>
                   <SingleSelect value={binding.field || undefined} placeholder={t('mapping.content.pick')} disabled={disabled || !binding.uid} onChange={(value: string | number) => set(index, { field: String(value) })}>
                     {nameOptions(withCurrent(fields, binding.field))}
                   </SingleSelect>
+                  <Field.Error />
+                  <SelectInvalidMark />
                 </Field.Root>
               </Box>
-              <Box minWidth="180px">
-                <Field.Root name={`binding-${index}-attribute`}>
+              <Box flex="1" minWidth="180px">
+                <Field.Root name={fieldName.binding(index, 'attribute')} error={fieldError(fieldName.binding(index, 'attribute'))}>
                   <Field.Label>{t('mapping.content.attribute')}</Field.Label>
                   <SingleSelect value={binding.attribute || undefined} placeholder={t('mapping.content.pick')} disabled={disabled} onChange={(value: string | number) => set(index, { attribute: String(value) })}>
                     {nameOptions(withCurrent(keys, binding.attribute))}
                   </SingleSelect>
+                  <Field.Error />
+                  <SelectInvalidMark />
                 </Field.Root>
               </Box>
               {!disabled && (
-                <IconButton label={t('mapping.content.removeLabel', { n: index + 1 })} variant="ghost" onClick={() => update((draft) => ({ ...draft, content: removeAt(draft.content, index) }))}>
-                  <Trash />
-                </IconButton>
+                <Box paddingTop={6}>
+                  <IconButton label={t('mapping.content.removeLabel', { n: index + 1 })} variant="ghost" onClick={() => update((draft) => ({ ...draft, content: removeAt(draft.content, index) }))}>
+                    <Trash />
+                  </IconButton>
+                </Box>
               )}
             </Flex>
             <Messages messages={errors.content[index]} testId={`binding-${index}-errors`} />
@@ -777,6 +883,22 @@ function ContentSection({ form, update, disabled, errors, options }: PartProps &
       })}
     </Section>
   );
+}
+
+/** Names as one list in the reader's language ("a, b, c" in English), not joined by a comma in code. */
+function useList(): (items: string[]) => string {
+  const { formatList } = useIntl();
+  return (items) => formatList(items, { type: 'unit', style: 'short' });
+}
+
+/** A condition as one translated sentence (`group = "Sales and Marketing"`), from utils/mapping-model's message. */
+function useConditionText(): (condition: Condition) => string {
+  const t = useT();
+  const list = useList();
+  return (condition) => {
+    const { key, values, ...rest } = conditionMessage(condition);
+    return t(key, { ...rest, values: list(values.map((value) => t('mapping.condition.text.listed', { value }))) });
+  };
 }
 
 /** A small label that keeps the case of what it shows (Badge upper-cases, and folder names are case-sensitive). */
@@ -871,6 +993,8 @@ function PreviewSection({ preview, stale, roleName }: { preview: MappingPreview;
 
 function ExplainSection({ roleName }: { roleName: (code: string) => string }) {
   const t = useT();
+  const list = useList();
+  const conditionText = useConditionText();
   const { get } = useFetchClient();
   const [user, setUser] = React.useState('');
   const [touched, setTouched] = React.useState(false);
@@ -912,7 +1036,7 @@ function ExplainSection({ roleName }: { roleName: (code: string) => string }) {
           <Box flex="1" maxWidth="480px">
             <Field.Root name="explainUser" error={missing ? t('mapping.explain.required') : undefined}>
               <Field.Label>{t('mapping.explain.user')}</Field.Label>
-              <Field.Input value={user} placeholder="ada@example.com" onChange={(event: React.ChangeEvent<HTMLInputElement>) => setUser(event.target.value)} />
+              <Field.Input value={user} placeholder={t('mapping.explain.userPlaceholder')} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setUser(event.target.value)} />
               <Field.Error />
             </Field.Root>
           </Box>
@@ -947,11 +1071,11 @@ function ExplainSection({ roleName }: { roleName: (code: string) => string }) {
             )}
           </Flex>
           <Typography>
-            {t('mapping.explain.folders', { folders: result.folders.length > 0 ? result.folders.join(', ') : t('common.none') })}
+            {t('mapping.explain.folders', { folders: result.folders.length > 0 ? list(result.folders) : t('common.none') })}
           </Typography>
           {explanation.lastApplied && (
             <Typography textColor="neutral600">
-              {t('mapping.explain.lastApplied', { roles: explanation.lastApplied.roles.map(roleName).join(', ') || t('common.none') })}
+              {t('mapping.explain.lastApplied', { roles: explanation.lastApplied.roles.length > 0 ? list(explanation.lastApplied.roles.map(roleName)) : t('common.none') })}
             </Typography>
           )}
           {result.rules.length > 0 && (
@@ -990,15 +1114,17 @@ function ExplainSection({ roleName }: { roleName: (code: string) => string }) {
                       ) : (
                         rule.conditions.map((trace, position) => (
                           <Typography key={position} tag="p" variant="pi" textColor={trace.holds ? 'success700' : 'neutral700'}>
-                            {`${trace.holds ? '✓' : '✗'} ${conditionText(trace.condition)} — ${t('mapping.explain.values', {
-                              values: trace.values.length > 0 ? trace.values.join(', ') : t('common.none'),
-                            })}`}
+                            {t('mapping.explain.trace', {
+                              holds: String(trace.holds),
+                              condition: conditionText(trace.condition),
+                              values: trace.values.length > 0 ? list(trace.values) : t('common.none'),
+                            })}
                           </Typography>
                         ))
                       )}
                     </Td>
                     <Td>
-                      <Typography>{rule.granted.map(roleName).join(', ') || '—'}</Typography>
+                      <Typography>{rule.granted.length > 0 ? list(rule.granted.map(roleName)) : t('common.none')}</Typography>
                     </Td>
                   </Tr>
                 ))}

@@ -3,8 +3,13 @@
  * the form → the admin API's body, the server's validation messages placed next to the part of the form they
  * name, and a preview change read as parts a person can scan. Unit-tested in test/unit/admin/mapping-model.test.ts.
  *
- * The server validates everything (server/src/mapping/policy.ts, declared-attributes.ts, content-bindings.ts);
- * the page sends what was typed, trimmed, and shows the server's `details.errors` where they belong.
+ * The server validates everything (server/src/mapping/policy.ts, declared-attributes.ts, access/content-bindings.ts)
+ * and stays the authority: the page first checks only what the server would refuse as missing (`formProblems`, so
+ * nothing is sent with a field left empty), then sends what was typed, trimmed, and shows the server's
+ * `details.errors` where they belong, on the field they name when they name one.
+ *
+ * No text shown to people is built here: sentences are message ids of admin/src/translations/en.json with their
+ * values, translated by the page.
  */
 import { splitList } from './model';
 
@@ -224,59 +229,198 @@ export function mappingPayload(form: MappingForm): Required<MappingSettingsView>
   };
 }
 
+// ---- Fields, by the name their `Field.Root` has on the page ----
+
+export type AttributeField = 'key' | 'scimPath' | 'claim' | 'allowed';
+export type RuleField = 'id' | 'description' | 'roles';
+export type ConditionField = 'source' | 'groupBy' | 'attribute' | 'op' | 'value';
+export type BindingField = 'uid' | 'field' | 'attribute';
+
+/** One name per field of the form: the page names its `Field.Root`s with these, problems and messages point at them. */
+export const fieldName = {
+  attribute: (index: number, field: AttributeField) => `attribute-${index}-${field}`,
+  rule: (index: number, field: RuleField) => `rule-${index}-${field}`,
+  condition: (rule: number, position: number, field: ConditionField) => `rule-${rule}-condition-${position}-${field}`,
+  binding: (index: number, field: BindingField) => `binding-${index}-${field}`,
+  defaultRole: 'defaultRole',
+  foldersAttribute: 'foldersAttribute',
+} as const;
+
+// ---- What the server would refuse as missing, checked before anything is sent ----
+
+/**
+ * Same pattern as the server's ATTRIBUTE_KEY_PATTERN (server/src/mapping/declared-attributes.ts; the admin bundle
+ * cannot import server code). A unit test keeps the two equal.
+ */
+export const ATTRIBUTE_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+/** What to fix, as a message id of en.json (the page translates it). */
+export type ProblemKey =
+  | 'mapping.check.attributeKeyMissing'
+  | 'mapping.check.attributeKeyInvalid'
+  | 'mapping.check.scimPathMissing'
+  | 'mapping.check.ruleIdMissing'
+  | 'mapping.check.rolesMissing'
+  | 'mapping.check.conditionAttributeMissing'
+  | 'mapping.check.conditionValueMissing'
+  | 'mapping.check.conditionValuesMissing'
+  | 'mapping.check.defaultRoleMissing'
+  | 'mapping.check.contentTypeMissing'
+  | 'mapping.check.contentFieldMissing'
+  | 'mapping.check.contentAttributeMissing';
+
+export interface FormProblem {
+  /** The field to fix (`fieldName`). */
+  field: string;
+  key: ProblemKey;
+}
+
+/**
+ * Fields the server would refuse for being empty (or, for an attribute key, for not being an identifier), in the
+ * order of the page, so the first one is the one to focus. The same checks as the server's, on the body
+ * `mappingPayload` would send: a claim, allowed values and a folders attribute left empty are left out, so they
+ * are never refused. What needs the server's knowledge (roles that exist, a valid SCIM path, unique ids and
+ * keys, declared attributes) is left to the server.
+ */
+export function formProblems(form: MappingForm): FormProblem[] {
+  const problems: FormProblem[] = [];
+  const add = (field: string, key: ProblemKey) => problems.push({ field, key });
+  form.attributes.forEach((attribute, index) => {
+    const key = attribute.key.trim();
+    if (key === '') add(fieldName.attribute(index, 'key'), 'mapping.check.attributeKeyMissing');
+    else if (!ATTRIBUTE_KEY_PATTERN.test(key)) add(fieldName.attribute(index, 'key'), 'mapping.check.attributeKeyInvalid');
+    if (attribute.scimPath.trim() === '') add(fieldName.attribute(index, 'scimPath'), 'mapping.check.scimPathMissing');
+  });
+  form.rules.forEach((rule, index) => {
+    if (rule.id.trim() === '') add(fieldName.rule(index, 'id'), 'mapping.check.ruleIdMissing');
+    rule.conditions.forEach((condition, position) => {
+      if (condition.source === 'attribute' && condition.attribute.trim() === '')
+        add(fieldName.condition(index, position, 'attribute'), 'mapping.check.conditionAttributeMissing');
+      if (condition.op === 'oneOf' && splitList(condition.value, /[\n,]+/).length === 0)
+        add(fieldName.condition(index, position, 'value'), 'mapping.check.conditionValuesMissing');
+      if ((condition.op === 'equals' || condition.op === 'contains') && condition.value.trim() === '')
+        add(fieldName.condition(index, position, 'value'), 'mapping.check.conditionValueMissing');
+    });
+    if (rule.roles.length === 0) add(fieldName.rule(index, 'roles'), 'mapping.check.rolesMissing');
+  });
+  if (form.unmatched === 'defaultRole' && form.defaultRole.trim() === '') add(fieldName.defaultRole, 'mapping.check.defaultRoleMissing');
+  form.content.forEach((binding, index) => {
+    if (binding.uid === '') add(fieldName.binding(index, 'uid'), 'mapping.check.contentTypeMissing');
+    if (binding.field.trim() === '') add(fieldName.binding(index, 'field'), 'mapping.check.contentFieldMissing');
+    if (binding.attribute === '') add(fieldName.binding(index, 'attribute'), 'mapping.check.contentAttributeMissing');
+  });
+  return problems;
+}
+
 // ---- The server's validation messages, next to what they name ----
 
 export interface PlacedErrors {
-  /** Messages about one declared attribute, by its index in the form. */
+  /** Messages naming one field (`fieldName`): shown at that field, which is marked invalid. */
+  fields: Record<string, string[]>;
+  /** Messages about one declared attribute but no field of it, by its index in the form. */
   attributes: Record<number, string[]>;
-  /** Messages about one rule, by its index in the form. */
+  /** Messages about one rule but no field of it, by its index in the form. */
   rules: Record<number, string[]>;
-  /** Messages about one content binding, by its index. */
+  /** Messages about one content binding but no field of it, by its index. */
   content: Record<number, string[]>;
   /** About the declared attributes as a whole (keys used twice). */
   attributeList: string[];
   /** About the rules as a whole (ids used twice). */
   ruleList: string[];
-  /** Unmatched people, Super Admin, folders attribute. */
+  /** Unmatched people, Super Admin, folders attribute, when no field is named. */
   policy: string[];
   /** Naming nothing we recognise (shown only in the list at the top). */
   general: string[];
 }
 
-/** `rule "premium-editors"` / `rule 3` / `attribute "team"` / `attribute 2` at the start of a message → the index. */
-function indexNamed(message: string, kind: 'rule' | 'attribute', ids: string[]): number | undefined {
+/**
+ * `rule "premium-editors"` / `rule 3` / `attribute "team"` / `attribute 2` at the start of a message → the index,
+ * and what follows (which says the field).
+ */
+function itemNamed(message: string, kind: 'rule' | 'attribute', ids: string[]): { index: number; rest: string } | undefined {
   const quoted = new RegExp(`^${kind} "([^"]*)"`).exec(message);
   if (quoted) {
     const index = ids.findIndex((id) => id.trim() === quoted[1]);
-    return index >= 0 ? index : undefined;
+    return index >= 0 ? { index, rest: message.slice(quoted[0].length) } : undefined;
   }
   const counted = new RegExp(`^${kind} (\\d+)\\b`).exec(message);
   if (counted) {
     const index = Number(counted[1]) - 1;
-    return index >= 0 && index < ids.length ? index : undefined;
+    return index >= 0 && index < ids.length ? { index, rest: message.slice(counted[0].length) } : undefined;
   }
   return undefined;
 }
 
-const push = (into: Record<number, string[]>, index: number, message: string) => (into[index] ??= []).push(message);
+/**
+ * The field of a rule a message names, from what follows `rule "id"`: zod paths (`: id: …`, `: roles: …`,
+ * `: condition 2 source.key: …`) and the cross-checks of server/src/mapping/policy.ts (` grants …`,
+ * `: condition 2 uses attribute …`, `: condition 1 (equals) needs a non-empty value`).
+ */
+function ruleField(rest: string, index: number, rule: RuleForm): string | undefined {
+  if (/^: id\b/.test(rest)) return fieldName.rule(index, 'id');
+  if (/^: description\b/.test(rest)) return fieldName.rule(index, 'description');
+  if (/^(: roles?\b| grants )/.test(rest)) return fieldName.rule(index, 'roles');
+  const condition = /^: condition (\d+)(.*)$/s.exec(rest);
+  if (!condition) return undefined;
+  const position = Number(condition[1]) - 1;
+  if (position < 0 || position >= rule.conditions.length) return undefined;
+  const inner = condition[2]!;
+  if (/^( source\.key\b| uses attribute )/.test(inner)) return fieldName.condition(index, position, 'attribute');
+  if (/^ source\b/.test(inner)) return fieldName.condition(index, position, 'source');
+  if (/^( values?\b| \((oneOf|equals|contains)\) needs )/.test(inner)) return fieldName.condition(index, position, 'value');
+  if (/^ op\b/.test(inner)) return fieldName.condition(index, position, 'op');
+  return undefined;
+}
+
+/** The field of an attribute a message names, from what follows `attribute "key"` (declared-attributes.ts). */
+function attributeField(rest: string, index: number): string | undefined {
+  if (/^( key\b|: "[^"]*" cannot be used as a key|: the key ")/.test(rest)) return fieldName.attribute(index, 'key');
+  if (/^( scimPath\b|: scimPath )/.test(rest)) return fieldName.attribute(index, 'scimPath');
+  if (/^ claim\b/.test(rest)) return fieldName.attribute(index, 'claim');
+  if (/^ allowedValues\b/.test(rest)) return fieldName.attribute(index, 'allowed');
+  return undefined;
+}
+
+/** The field of a content binding a message names: `content.0.uid: …` (zod) or the cross-checks' wording. */
+function bindingField(path: string | undefined, rest: string, index: number): string | undefined {
+  if (path === 'uid' || /^: there is no content type /.test(rest)) return fieldName.binding(index, 'uid');
+  if (path === 'field' || / has no field "/.test(rest)) return fieldName.binding(index, 'field');
+  if (path === 'attribute' || /^: attribute "/.test(rest)) return fieldName.binding(index, 'attribute');
+  return undefined;
+}
+
+const push = <K extends string | number>(into: Record<K, string[]>, at: K, message: string) => (into[at] ??= []).push(message);
 
 /**
  * Places each message of the server's `details.errors` (server/src/mapping/*: they name rules and attributes by
- * the id or key the owner wrote, content bindings as `content.<index>`) next to the form part it is about.
+ * the id or key the owner wrote, content bindings as `content.<index>`) next to the form part it is about, and on
+ * the field of that part when the message names one.
  */
 export function placeErrors(errors: string[], form: MappingForm): PlacedErrors {
-  const placed: PlacedErrors = { attributes: {}, rules: {}, content: {}, attributeList: [], ruleList: [], policy: [], general: [] };
+  const placed: PlacedErrors = { fields: {}, attributes: {}, rules: {}, content: {}, attributeList: [], ruleList: [], policy: [], general: [] };
   const ruleIds = form.rules.map((rule) => rule.id);
   const keys = form.attributes.map((attribute) => attribute.key);
   for (const message of errors) {
-    const rule = indexNamed(message, 'rule', ruleIds);
-    const attribute = rule === undefined ? indexNamed(message, 'attribute', keys) : undefined;
-    const binding = /^content\.(\d+)\b/.exec(message);
-    if (rule !== undefined) push(placed.rules, rule, message);
-    else if (attribute !== undefined) push(placed.attributes, attribute, message);
-    else if (binding && Number(binding[1]) < form.content.length) push(placed.content, Number(binding[1]), message);
-    else if (/^attribute keys must be unique\b/.test(message)) placed.attributeList.push(message);
+    const rule = itemNamed(message, 'rule', ruleIds);
+    const attribute = rule === undefined ? itemNamed(message, 'attribute', keys) : undefined;
+    const binding = /^content\.(\d+)(?:\.(\w+))?/.exec(message);
+    if (rule !== undefined) {
+      const field = ruleField(rule.rest, rule.index, form.rules[rule.index]!);
+      if (field) push(placed.fields, field, message);
+      else push(placed.rules, rule.index, message);
+    } else if (attribute !== undefined) {
+      const field = attributeField(attribute.rest, attribute.index);
+      if (field) push(placed.fields, field, message);
+      else push(placed.attributes, attribute.index, message);
+    } else if (binding && Number(binding[1]) < form.content.length) {
+      const index = Number(binding[1]);
+      const field = bindingField(binding[2], message.slice(binding[0].length), index);
+      if (field) push(placed.fields, field, message);
+      else push(placed.content, index, message);
+    } else if (/^attribute keys must be unique\b/.test(message)) placed.attributeList.push(message);
     else if (/^rule ids must be unique\b/.test(message)) placed.ruleList.push(message);
+    else if (/^unmatched\.role\b/.test(message) && form.unmatched === 'defaultRole') push(placed.fields, fieldName.defaultRole, message);
+    else if (/^foldersAttribute\b/.test(message)) push(placed.fields, fieldName.foldersAttribute, message);
     else if (/^(unmatched|allowSuperAdmin|foldersAttribute|createMissingFolders)\b/.test(message)) placed.policy.push(message);
     else placed.general.push(message);
   }
@@ -329,19 +473,28 @@ export function remapStatus(progress: { pending: number; total: number; running:
   return { percent: done ? 100 : Math.min(percent, 99), done };
 }
 
-/** A condition as one line, e.g. `group = "Sales and Marketing"`, `team ∈ {Blue, Red}`, `userType is set`. */
-export function conditionText(condition: Condition): string {
+/** What a condition reads, as the `source` value of the condition messages (an ICU `select`). */
+export type ConditionSubject = 'group' | 'groupId' | 'role' | 'userType' | 'attribute';
+
+/**
+ * A condition as one sentence to translate, e.g. `group = "Sales and Marketing"`, `team is one of "Blue", "Red"`,
+ * `userType is set`: the message id for its operator, with what it reads (`source`, and the attribute's key) and
+ * the value or, for `oneOf`, the values (listed by the page in the reader's language).
+ */
+export function conditionMessage(condition: Condition): {
+  key: 'mapping.condition.text.equals' | 'mapping.condition.text.oneOf' | 'mapping.condition.text.contains' | 'mapping.condition.text.present';
+  source: ConditionSubject;
+  attribute: string;
+  value: string;
+  values: string[];
+} {
   const { source } = condition;
-  const subject =
-    source.type === 'attribute' ? source.key : source.type === 'group' ? (source.by === 'externalId' ? 'group (object id)' : 'group') : source.type === 'role' ? 'app role' : 'userType';
-  switch (condition.op) {
-    case 'present':
-      return `${subject} is set`;
-    case 'oneOf':
-      return `${subject} is one of ${condition.values.map((value) => `"${value}"`).join(', ')}`;
-    case 'contains':
-      return `${subject} contains "${condition.value}"`;
-    default:
-      return `${subject} = "${condition.value}"`;
-  }
+  const subject: ConditionSubject = source.type === 'group' && source.by === 'externalId' ? 'groupId' : source.type;
+  return {
+    key: `mapping.condition.text.${condition.op}`,
+    source: subject,
+    attribute: source.type === 'attribute' ? source.key : '',
+    value: condition.op === 'equals' || condition.op === 'contains' ? condition.value : '',
+    values: condition.op === 'oneOf' ? condition.values : [],
+  };
 }
