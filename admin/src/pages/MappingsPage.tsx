@@ -23,6 +23,7 @@ import {
   IconButton,
   MultiSelect,
   MultiSelectOption,
+  Tag,
   Radio,
   SingleSelect,
   SingleSelectOption,
@@ -34,7 +35,7 @@ import {
   Tr,
   Typography,
 } from '@strapi/design-system';
-import { ArrowClockwise, Eye, Plus, Search, Trash } from '@strapi/icons';
+import { ArrowClockwise, Cross, Eye, Plus, Search, Trash } from '@strapi/icons';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import { apiErrorMessage, apiErrorStatus } from '../utils/model';
@@ -701,11 +702,12 @@ function RuleCard({
         )}
         <Field.Root name={ruleField('roles')} required hint={t('mapping.rules.rolesHint')} error={fieldError(ruleField('roles'))}>
           <Field.Label>{t('mapping.rules.roles')}</Field.Label>
+          {/* The chosen roles show as our own tags: the design system's `withTags` gives their remove buttons no name. */}
           <MultiSelect
             value={rule.roles}
-            withTags
             disabled={disabled}
             placeholder={t('mapping.rules.rolesPlaceholder')}
+            customizeContent={(codes?: string[]) => t('mapping.rules.rolesChosen', { count: codes?.length ?? 0 })}
             onChange={(value: string[]) => onChange({ ...rule, roles: value })}
           >
             {roleChoices.map((role) => (
@@ -718,6 +720,25 @@ function RuleCard({
           <Field.Error />
           <SelectInvalidMark />
         </Field.Root>
+        {rule.roles.length > 0 && (
+          <Flex gap={2} wrap="wrap" tag="ul" aria-label={t('mapping.rules.rolesChosenLabel', { name })} style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+            {rule.roles.map((code) => {
+              const roleName = roleChoices.find((role) => role.code === code)?.name ?? code;
+              return (
+                <li key={code}>
+                  <Tag
+                    icon={<Cross aria-hidden />}
+                    label={t('mapping.rules.removeRole', { role: roleName, name })}
+                    disabled={disabled}
+                    onClick={() => onChange({ ...rule, roles: rule.roles.filter((chosen) => chosen !== code) })}
+                  >
+                    {roleName}
+                  </Tag>
+                </li>
+              );
+            })}
+          </Flex>
+        )}
         <Messages messages={errors} testId={`rule-${index}-errors`} />
       </Flex>
     </Box>
