@@ -6,8 +6,8 @@
  */
 import * as React from 'react';
 import { useIntl } from 'react-intl';
-import { Badge, Box, Button, Flex, Grid, Table, Tabs, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
-import { ArrowClockwise, Check, Cross, Mail, Play } from '@strapi/icons';
+import { Badge, Box, Button, Flex, Grid, IconButton, Table, Tabs, Tbody, Td, Th, Thead, Tr, Typography, VisuallyHidden } from '@strapi/design-system';
+import { ArrowClockwise, Check, Cross, Eye, Mail, Play } from '@strapi/icons';
 import { useFetchClient } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import { ConfirmAction, DetailDialog, GridCell, LoadState, Notice, Section, ToneBadge, useLoad, useNotifiedCall, useT, type MessageKey, type Translate } from '../components/ui';
@@ -138,10 +138,11 @@ function Identities(rights: SettingsRights) {
 }
 
 /** Status badge of a person: active, deactivated, no access (no rule lets them in), or held for approval. */
-function StatusBadge({ status }: { status: IdentityRow['status'] }) {
+function StatusBadge({ status, wrap = false }: { status: IdentityRow['status']; wrap?: boolean }) {
   const t = useT();
   const tone = ({ active: 'success', inactive: 'neutral', 'no-access': 'danger', held: 'warning' } as const)[status];
-  return <ToneBadge tone={tone}>{t(`identities.status.${status}` as MessageKey)}</ToneBadge>;
+  const text = t(`identities.status.${status}` as MessageKey);
+  return <ToneBadge tone={tone}>{wrap ? <span style={{ whiteSpace: 'normal', textAlign: 'left' }}>{text}</span> : text}</ToneBadge>;
 }
 
 const roleNames = (row: IdentityRow) => row.adminUser?.roles.map((role) => role.name) ?? row.mapping?.roles ?? [];
@@ -173,10 +174,10 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
   return (
     <Section title={t('identities.users.title')} id="ib-users" actions={<RefreshButton onClick={people.reload} />}>
       <Grid.Root gap={4}>
-        <GridCell col={4}>
+        <GridCell col={3}>
           <SearchFilter name="identity-search" label={t('identities.search')} hint={t('identities.searchHint')} value={search} onChange={reset(setSearch)} />
         </GridCell>
-        <GridCell col={2} s={6}>
+        <GridCell col={3} s={6}>
           <SelectFilter
             name="source"
             label={t('identities.filter.source')}
@@ -230,7 +231,12 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
               <Tr>
                 {(['person', 'source', 'status', 'roles', 'folders', 'lastSync', 'actions'] as const).map((column) => (
                   <Th key={column}>
-                    <Typography variant="sigma">{t(`identities.column.${column}`)}</Typography>
+                    {/* The open buttons' column is named for screen readers only: its header would widen the table past 1280 px. */}
+                    {column === 'actions' ? (
+                      <VisuallyHidden>{t('identities.column.actions')}</VisuallyHidden>
+                    ) : (
+                      <Typography variant="sigma">{t(`identities.column.${column}`)}</Typography>
+                    )}
                   </Th>
                 ))}
               </Tr>
@@ -242,21 +248,28 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
                   <Tr key={`${row.source}-${row.id}`} data-testid={`identity-row-${row.userName}`}>
                     <Td>
                       <Flex direction="column" alignItems="flex-start">
-                        <Typography fontWeight="semiBold">{row.displayName || row.userName}</Typography>
-                        <Typography variant="pi" textColor="neutral600">
+                        <Typography fontWeight="semiBold" style={{ overflowWrap: 'anywhere' }}>
+                          {row.displayName || row.userName}
+                        </Typography>
+                        <Typography variant="pi" textColor="neutral600" style={{ overflowWrap: 'anywhere' }}>
                           {row.userName}
                         </Typography>
                       </Flex>
                     </Td>
                     <Td>
-                      <Typography variant="pi">
-                        {row.source === 'scim' ? t('identities.sourceValue.scim', { directory: row.directoryName ?? '' }) : t('identities.sourceValue.sso', { connection: row.connectionId ?? '' })}
+                      {/* Two short lines (kind over directory or connection) keep the table inside a 1280-px window. */}
+                      <Typography variant="pi" tag="div">
+                        {t(row.source === 'scim' ? 'identities.sourceShort.scim' : 'identities.sourceShort.sso')}
+                      </Typography>
+                      <Typography variant="pi" tag="div" textColor="neutral600">
+                        {row.source === 'scim' ? row.directoryName : row.connectionId}
                       </Typography>
                     </Td>
-                    <Td>
-                      <Flex gap={1} wrap="wrap">
-                        <StatusBadge status={row.status} />
-                        {row.mappingStale && <Badge>{t('identities.stale')}</Badge>}
+                    {/* Narrow: a long status ("Deactivation held") wraps inside its badge rather than widening the table. */}
+                    <Td style={{ maxWidth: 128 }}>
+                      <Flex direction="column" alignItems="flex-start" gap={1}>
+                        <StatusBadge status={row.status} wrap />
+                        {row.mappingStale && <Badge style={{ whiteSpace: 'normal', textAlign: 'left' }}>{t('identities.stale')}</Badge>}
                       </Flex>
                     </Td>
                     <Td>
@@ -271,9 +284,9 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
                     </Td>
                     <Td>
                       {identityId !== null ? (
-                        <Button variant="secondary" size="S" onClick={() => setOpenId(identityId)} aria-label={t('identities.openLabel', { name: row.userName })}>
-                          {t('identities.open')}
-                        </Button>
+                        <IconButton label={t('identities.openLabel', { name: row.userName })} variant="tertiary" onClick={() => setOpenId(identityId)}>
+                          <Eye />
+                        </IconButton>
                       ) : (
                         <Typography variant="pi" textColor="neutral600">
                           {t('identities.ssoOnly')}
