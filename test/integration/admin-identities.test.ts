@@ -1,7 +1,8 @@
 /**
  * The Identities page's API: provisioned people one page at a time (search on userName / email / externalId,
  * filters), each with their admin user, roles, folders and metadata from the last mapping applied; one person's
- * detail; "re-apply the mapping now" (idempotent, logged); groups with member counts and their members, paged.
+ * detail; "re-apply the mapping now" (idempotent, logged); groups with member counts, what they map to, and their
+ * members, paged; people who signed in through SSO (a list with no directory or status filter: asking is a 400).
  */
 import { bootApp, type TestApp } from './helpers/app';
 import { adminUserByEmail, createSuperAdmin, login } from './helpers/admin';
@@ -9,6 +10,7 @@ import { request, scimClient, type ScimClient } from './helpers/http';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const FOLDERS = 'urn:ietf:params:scim:schemas:extension:2.0:CustomExtensionName:folders';
+const TEAM = 'urn:ietf:params:scim:schemas:extension:2.0:Metadata:team';
 
 const person = (userName: string, externalId: string, extra: Record<string, unknown> = {}) => ({
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
@@ -22,9 +24,24 @@ const person = (userName: string, externalId: string, extra: Record<string, unkn
 });
 
 const mapping = {
-  attributes: [{ key: 'folders', scimPath: FOLDERS, multiValued: true }],
+  attributes: [
+    { key: 'folders', scimPath: FOLDERS, multiValued: true },
+    { key: 'team', scimPath: TEAM, multiValued: false },
+  ],
   policy: {
-    roleRules: [{ id: 'editors', when: [{ source: { type: 'group' }, op: 'equals', value: 'Editors' }], roles: ['strapi-editor'] }],
+    roleRules: [
+      { id: 'editors', when: [{ source: { type: 'group' }, op: 'equals', value: 'Editors' }], roles: ['strapi-editor'] },
+      // Through Everyone (matched by its external id), but only for people of team Blue: nobody here is.
+      {
+        id: 'everyone-blue',
+        when: [
+          { source: { type: 'group', by: 'externalId' }, op: 'equals', value: 'GRP-EVERYONE' },
+          { source: { type: 'attribute', key: 'team' }, op: 'equals', value: 'Blue' },
+        ],
+        roles: ['strapi-author'],
+      },
+      { id: 'red-team', when: [{ source: { type: 'attribute', key: 'team' }, op: 'equals', value: 'Red' }], roles: ['strapi-editor'] },
+    ],
     unmatched: { action: 'defaultRole', role: 'strapi-author' },
     allowSuperAdmin: false,
     foldersAttribute: 'folders',
@@ -54,6 +71,7 @@ describe('admin API: identities and groups', () => {
     const everyone = await scim.post('/Groups', {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
       displayName: 'Everyone',
+      externalId: 'grp-everyone',
       members: Object.values(scimIds).map((value) => ({ value })),
     });
     expect(everyone.status).toBe(201);
@@ -152,6 +170,49 @@ describe('admin API: identities and groups', () => {
     const page2 = await admin('GET', `/groups/${everyone.id}/members?pageSize=2&page=2`);
     expect(page2.body.results.map((row: { userName: string }) => row.userName)).toEqual(['cat@example.org']);
     expect((await admin('GET', '/groups/999999/members')).status).toBe(404);
+  });
+
+  test('groups: what each maps to through the rules in force (by name, by external id, conditional), for the page\'s rows', async () => {
+    type MapsTo = { roles: Array<{ code: string; name: string; ruleIds: string[]; conditional: boolean }>; rulesVersion: number };
+    const groups = (await admin('GET', '/groups')).body.results as Array<{ displayName: string; mapsTo: MapsTo }>;
+    const mapsTo = Object.fromEntries(groups.map((group) => [group.displayName, group.mapsTo]));
+    expect(mapsTo.Editors).toEqual({ roles: [{ code: 'strapi-editor', name: 'Editor', ruleIds: ['editors'], conditional: false }], rulesVersion: 0 });
+    // The attribute-only rule 'red-team' is nobody's group's doing.
+    expect(mapsTo.Everyone).toEqual({ roles: [{ code: 'strapi-author', name: 'Author', ruleIds: ['everyone-blue'], conditional: true }], rulesVersion: 0 });
+    const page2 = (await admin('GET', '/groups?pageSize=1&page=2')).body.results;
+    expect(page2).toEqual([expect.objectContaining({ displayName: 'Editors', mapsTo: mapsTo.Editors })]);
+    // A group no rule reads maps to nothing.
+    const extra = await scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Readers', externalId: 'grp-readers' });
+    expect(extra.status).toBe(201);
+    expect((await admin('GET', '/groups?search=Readers')).body.results[0].mapsTo).toEqual({ roles: [], rulesVersion: 0 });
+    expect((await scim.delete(`/Groups/${extra.body.id}`)).status).toBe(204);
+  });
+
+  test('source=sso: people who signed in through SSO, linked to their SCIM identity; directory and status filters refused', async () => {
+    const ann = await rowOf('ann@example.com');
+    const sso = app.strapi.db.query('plugin::identity-bridge.sso-identity');
+    await sso.create({ data: { connectionId: 'contoso', issuer: 'https://idp.example', subject: 'ann-oid', adminUserId: ann.adminUser.id, email: 'ann@example.com', lastSignInAt: new Date() } });
+    try {
+      const list = await admin('GET', '/identities?source=sso');
+      expect(list.status).toBe(200);
+      expect(list.body.pagination).toMatchObject({ total: 1 });
+      expect(list.body.results[0]).toMatchObject({
+        source: 'sso', connectionId: 'contoso', identityId: ann.id, userName: 'ann@example.com', status: 'active',
+        mapping: { roles: ['strapi-editor'] }, adminUser: { email: 'ann@example.com' },
+      });
+      expect((await admin('GET', '/identities?source=sso&search=zz')).body.pagination.total).toBe(0);
+      const byDirectory = await admin('GET', `/identities?source=sso&directoryId=${ann.directoryId}`);
+      expect(byDirectory.status).toBe(400);
+      expect(byDirectory.body.error.message).toBe('directoryId: not supported with source=sso: SSO sign-ins belong to no directory');
+      const byStatus = await admin('GET', '/identities?source=sso&active=true');
+      expect(byStatus.status).toBe(400);
+      expect(byStatus.body.error.message).toMatch(/^active: not supported with source=sso/);
+      // The same filters on the SCIM list still apply.
+      expect((await admin('GET', `/identities?source=scim&directoryId=${ann.directoryId}&active=false`)).body.results.map((row: { userName: string }) => row.userName)).toEqual(['cat@example.org']);
+      expect((await admin('GET', '/identities?source=ldap')).status).toBe(400);
+    } finally {
+      await sso.deleteMany({ where: { subject: 'ann-oid' } });
+    }
   });
 
   test('a person whose deactivation is held for approval shows as held, with the staged entry in the detail', async () => {

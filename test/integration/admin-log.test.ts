@@ -109,6 +109,12 @@ describe('admin API: provisioning log filters and CSV export', () => {
     expect(entries.body.results.length).toBeGreaterThanOrEqual(1);
     for (const event of entries.body.results) expect(event).toMatchObject({ resourceType: 'SsoSignIn', resourceId: 'contoso' });
     expect((await admin('GET', '/events?connectionId=other')).body.pagination.total).toBe(0);
+    // The page's Type filter offers SSO sign-ins and admin users too (the API answered 400 for them).
+    const signIns = await admin('GET', '/events?resourceType=SsoSignIn');
+    expect(signIns.status).toBe(200);
+    expect(signIns.body.pagination.total).toBe(entries.body.pagination.total);
+    expect((await admin('GET', '/events?resourceType=AdminUser')).status).toBe(200);
+    expect((await admin('GET', '/events?resourceType=Widget')).status).toBe(400);
   });
 
   test('CSV export: same filters, quoted cells, formulas neutralised, headers with the count and the cap', async () => {

@@ -6,14 +6,16 @@
  */
 import * as React from 'react';
 import { useIntl } from 'react-intl';
-import { Badge, Box, Button, Flex, Grid, Table, Tabs, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
-import { ArrowClockwise, Check, Cross, Mail, Play } from '@strapi/icons';
+import { Badge, Box, Button, Flex, Grid, IconButton, Table, Tabs, Tbody, Td, Th, Thead, Tr, Typography, VisuallyHidden } from '@strapi/design-system';
+import { ArrowClockwise, Check, Cross, Eye, Mail, Play } from '@strapi/icons';
 import { useFetchClient } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import { ConfirmAction, DetailDialog, GridCell, LoadState, Notice, Section, ToneBadge, useLoad, useNotifiedCall, useT, type MessageKey, type Translate } from '../components/ui';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
 import { Chip, DateTimeCell, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
-import { OutcomeBadge, type LogEvent } from './LogPage';
+import { ChipList, LoadedSelectFilter } from '../components/loaded-filters';
+import { apiErrorMessage } from '../utils/model';
+import { OutcomeBadge, useLogLabels, type LogEvent } from './LogPage';
 
 const API = `/${PLUGIN_ID}`;
 
@@ -61,6 +63,8 @@ interface GroupRow {
   directoryName: string;
   memberCount: number;
   lastSync: string;
+  /** The roles the rules in force give members through this group (conditional: only with the rule's other conditions). */
+  mapsTo: { roles: Array<{ code: string; name: string; ruleIds: string[]; conditional: boolean }>; rulesVersion: number };
 }
 interface Staged {
   id: number;
@@ -93,6 +97,22 @@ function Identities(rights: SettingsRights) {
   const stagedCount = staged.data ?? 0;
   return (
     <SettingsLayout title={t('identities.title')} subtitle={t('identities.subtitle')} rights={rights}>
+      {/* Without the count the tab would read "Staged deactivations" as if nothing waited: say it is unknown. */}
+      {staged.error !== undefined && (
+        <Box paddingBottom={4}>
+          <Notice
+            variant="warning"
+            testId="staged-count-error"
+            action={
+              <Button variant="tertiary" size="S" startIcon={<ArrowClockwise />} onClick={staged.reload}>
+                {t('common.retry')}
+              </Button>
+            }
+          >
+            {t('identities.tab.stagedError', { message: apiErrorMessage(staged.error) })}
+          </Notice>
+        </Box>
+      )}
       <Tabs.Root value={tab} onValueChange={setTab}>
         <Tabs.List aria-label={t('identities.tabs')}>
           <Tabs.Trigger value="users">{t('identities.tab.users')}</Tabs.Trigger>
@@ -118,10 +138,11 @@ function Identities(rights: SettingsRights) {
 }
 
 /** Status badge of a person: active, deactivated, no access (no rule lets them in), or held for approval. */
-function StatusBadge({ status }: { status: IdentityRow['status'] }) {
+function StatusBadge({ status, wrap = false }: { status: IdentityRow['status']; wrap?: boolean }) {
   const t = useT();
   const tone = ({ active: 'success', inactive: 'neutral', 'no-access': 'danger', held: 'warning' } as const)[status];
-  return <ToneBadge tone={tone}>{t(`identities.status.${status}` as MessageKey)}</ToneBadge>;
+  const text = t(`identities.status.${status}` as MessageKey);
+  return <ToneBadge tone={tone}>{wrap ? <span style={{ whiteSpace: 'normal', textAlign: 'left' }}>{text}</span> : text}</ToneBadge>;
 }
 
 const roleNames = (row: IdentityRow) => row.adminUser?.roles.map((role) => role.name) ?? row.mapping?.roles ?? [];
@@ -132,7 +153,9 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
   const [search, setSearch] = React.useState('');
   const [directoryId, setDirectoryId] = React.useState('');
   const [active, setActive] = React.useState('');
-  const [source, setSource] = React.useState('');
+  // Always one source: SCIM people and SSO sign-ins are two lists with different filters (no "Any").
+  const [source, setSource] = React.useState<'scim' | 'sso'>('scim');
+  const sso = source === 'sso';
   const [page, setPage] = React.useState(1);
   const [pageSize, setPageSize] = React.useState(25);
   const [openId, setOpenId] = React.useState<number | null>(null);
@@ -140,7 +163,7 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
   const directories = useLoad(async () => (await get<{ data: Array<{ id: number; name: string }> }>(`${API}/directories`)).data.data, []);
   const people = useLoad(
     async () =>
-      (await get<Paged<IdentityRow>>(`${API}/identities${queryString({ search: settledSearch.trim(), directoryId, active, source, page, pageSize })}`)).data,
+      (await get<Paged<IdentityRow>>(`${API}/identities${queryString({ search: settledSearch.trim(), source, page, pageSize, ...(sso ? {} : { directoryId, active }) })}`)).data,
     [settledSearch, directoryId, active, source, page, pageSize]
   );
   const reset = <T,>(set: (value: T) => void) => (value: T) => {
@@ -151,54 +174,69 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
   return (
     <Section title={t('identities.users.title')} id="ib-users" actions={<RefreshButton onClick={people.reload} />}>
       <Grid.Root gap={4}>
-        <GridCell col={4}>
+        <GridCell col={3}>
           <SearchFilter name="identity-search" label={t('identities.search')} hint={t('identities.searchHint')} value={search} onChange={reset(setSearch)} />
-        </GridCell>
-        <GridCell col={3} s={6}>
-          <SelectFilter
-            name="directory"
-            label={t('identities.filter.directory')}
-            value={directoryId}
-            onChange={reset(setDirectoryId)}
-            options={(directories.data ?? []).map((directory) => ({ value: String(directory.id), label: directory.name }))}
-          />
-        </GridCell>
-        <GridCell col={2} s={6}>
-          <SelectFilter
-            name="active"
-            label={t('identities.filter.status')}
-            value={active}
-            onChange={reset(setActive)}
-            options={[
-              { value: 'true', label: t('identities.status.active') },
-              { value: 'false', label: t('identities.status.inactive') },
-            ]}
-          />
         </GridCell>
         <GridCell col={3} s={6}>
           <SelectFilter
             name="source"
             label={t('identities.filter.source')}
             value={source}
-            onChange={reset(setSource)}
+            onChange={reset((value: string) => setSource(value === 'sso' ? 'sso' : 'scim'))}
+            withAny={false}
             options={[
               { value: 'scim', label: t('identities.source.scim') },
               { value: 'sso', label: t('identities.source.sso') },
             ]}
           />
         </GridCell>
+        <GridCell col={3} s={6}>
+          {/* SSO sign-ins have no directory and no status to filter on (the API refuses both for source=sso). */}
+          <LoadedSelectFilter
+            name="directory"
+            label={t('identities.filter.directory')}
+            value={sso ? '' : directoryId}
+            onChange={reset(setDirectoryId)}
+            options={(directories.data ?? []).map((directory) => ({ value: String(directory.id), label: directory.name }))}
+            state={directories}
+            errorText={(message) => t('identities.filter.directoriesError', { message })}
+            retryLabel={t('identities.filter.directoriesRetry')}
+            {...(sso ? { disabledHint: t('identities.filter.directorySsoHint') } : {})}
+          />
+        </GridCell>
+        <GridCell col={3} s={6}>
+          <SelectFilter
+            name="active"
+            label={t('identities.filter.status')}
+            value={sso ? '' : active}
+            onChange={reset(setActive)}
+            disabled={sso}
+            {...(sso ? { hint: t('identities.filter.statusSsoHint') } : {})}
+            options={[
+              { value: 'true', label: t('identities.status.active') },
+              { value: 'false', label: t('identities.status.inactive') },
+            ]}
+          />
+        </GridCell>
       </Grid.Root>
       <LoadState loading={people.loading} error={people.error} what={t('identities.users.what')} onRetry={people.reload} />
       {people.data?.pagination.capped && <Notice variant="info">{t('identities.capped')}</Notice>}
-      {people.data && people.data.results.length === 0 && <Empty text={search || directoryId || active || source ? t('identities.users.noMatch') : t('identities.users.empty')} />}
+      {people.data && people.data.results.length === 0 && (
+        <Empty text={search || (!sso && (directoryId || active)) ? t('identities.users.noMatch') : sso ? t('identities.users.emptySso') : t('identities.users.empty')} />
+      )}
       {people.data && people.data.results.length > 0 && (
         <Box style={{ overflowX: 'auto' }}>
-          <Table colCount={6} rowCount={people.data.results.length + 1} aria-label={t('identities.users.title')} data-testid="identities-table">
+          <Table colCount={7} rowCount={people.data.results.length + 1} aria-label={t('identities.users.title')} data-testid="identities-table">
             <Thead>
               <Tr>
-                {(['person', 'source', 'status', 'roles', 'lastSync', 'actions'] as const).map((column) => (
+                {(['person', 'source', 'status', 'roles', 'folders', 'lastSync', 'actions'] as const).map((column) => (
                   <Th key={column}>
-                    <Typography variant="sigma">{t(`identities.column.${column}`)}</Typography>
+                    {/* The open buttons' column is named for screen readers only: its header would widen the table past 1280 px. */}
+                    {column === 'actions' ? (
+                      <VisuallyHidden>{t('identities.column.actions')}</VisuallyHidden>
+                    ) : (
+                      <Typography variant="sigma">{t(`identities.column.${column}`)}</Typography>
+                    )}
                   </Th>
                 ))}
               </Tr>
@@ -210,36 +248,45 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
                   <Tr key={`${row.source}-${row.id}`} data-testid={`identity-row-${row.userName}`}>
                     <Td>
                       <Flex direction="column" alignItems="flex-start">
-                        <Typography fontWeight="semiBold">{row.displayName || row.userName}</Typography>
-                        <Typography variant="pi" textColor="neutral600">
+                        <Typography fontWeight="semiBold" style={{ overflowWrap: 'anywhere' }}>
+                          {row.displayName || row.userName}
+                        </Typography>
+                        <Typography variant="pi" textColor="neutral600" style={{ overflowWrap: 'anywhere' }}>
                           {row.userName}
                         </Typography>
                       </Flex>
                     </Td>
                     <Td>
-                      <Typography variant="pi">
-                        {row.source === 'scim' ? t('identities.sourceValue.scim', { directory: row.directoryName ?? '' }) : t('identities.sourceValue.sso', { connection: row.connectionId ?? '' })}
+                      {/* Two short lines (kind over directory or connection) keep the table inside a 1280-px window. */}
+                      <Typography variant="pi" tag="div">
+                        {t(row.source === 'scim' ? 'identities.sourceShort.scim' : 'identities.sourceShort.sso')}
+                      </Typography>
+                      <Typography variant="pi" tag="div" textColor="neutral600">
+                        {row.source === 'scim' ? row.directoryName : row.connectionId}
                       </Typography>
                     </Td>
-                    <Td>
-                      <Flex gap={1} wrap="wrap">
-                        <StatusBadge status={row.status} />
-                        {row.mappingStale && <Badge>{t('identities.stale')}</Badge>}
+                    {/* Narrow: a long status ("Deactivation held") wraps inside its badge rather than widening the table. */}
+                    <Td style={{ maxWidth: 128 }}>
+                      <Flex direction="column" alignItems="flex-start" gap={1}>
+                        <StatusBadge status={row.status} wrap />
+                        {row.mappingStale && <Badge style={{ whiteSpace: 'normal', textAlign: 'left' }}>{t('identities.stale')}</Badge>}
                       </Flex>
                     </Td>
                     <Td>
-                      <Flex gap={1} wrap="wrap">
-                        {roleNames(row).length > 0 ? roleNames(row).map((name) => <Chip key={name}>{name}</Chip>) : <Typography variant="pi" textColor="neutral600">{t('common.none')}</Typography>}
-                      </Flex>
+                      <ChipList values={roleNames(row)} empty={<NoneText />} />
+                    </Td>
+                    <Td style={{ maxWidth: 220 }}>
+                      {/* The folders the rules gave (metadata stays in the detail: it would not fit a row). */}
+                      <ChipList values={row.mapping?.folders ?? []} empty={<NoneText />} testId={`identity-folders-${row.userName}`} />
                     </Td>
                     <Td>
                       <DateTimeCell value={row.lastSync} />
                     </Td>
                     <Td>
                       {identityId !== null ? (
-                        <Button variant="secondary" size="S" onClick={() => setOpenId(identityId)} aria-label={t('identities.openLabel', { name: row.userName })}>
-                          {t('identities.open')}
-                        </Button>
+                        <IconButton label={t('identities.openLabel', { name: row.userName })} variant="tertiary" onClick={() => setOpenId(identityId)}>
+                          <Eye />
+                        </IconButton>
                       ) : (
                         <Typography variant="pi" textColor="neutral600">
                           {t('identities.ssoOnly')}
@@ -265,6 +312,15 @@ function UsersTab({ rights }: { rights: SettingsRights }) {
         />
       )}
     </Section>
+  );
+}
+
+function NoneText() {
+  const t = useT();
+  return (
+    <Typography variant="pi" textColor="neutral600">
+      {t('common.none')}
+    </Typography>
   );
 }
 
@@ -334,6 +390,7 @@ interface Explanation {
 function IdentityModal({ id, canUpdate, onClose, onChanged }: { id: number; canUpdate: boolean; onClose: () => void; onChanged: () => void }) {
   const t = useT();
   const when = useWhen();
+  const labels = useLogLabels();
   const { get, post } = useFetchClient();
   const notifiedCall = useNotifiedCall();
   const [busy, setBusy] = React.useState<string | null>(null);
@@ -380,7 +437,11 @@ function IdentityModal({ id, canUpdate, onClose, onChanged }: { id: number; canU
           {!canUpdate && <Typography variant="pi" textColor="neutral600">{t('identities.actionsNeedUpdate')}</Typography>}
           {person.staged.length > 0 && (
             <Notice variant="warning" title={t('identities.detail.stagedTitle')}>
-              {person.staged.map((entry) => t(`staged.kind.${entry.kind}` as MessageKey)).join(', ')} — {t('identities.detail.stagedBody')}
+              {person.staged.map((entry) => (
+                <Typography key={entry.id} tag="p">
+                  {t('identities.detail.stagedBody', { kind: entry.kind })}
+                </Typography>
+              ))}
             </Notice>
           )}
           <Box tag="dl" style={DL_STYLE}>
@@ -412,7 +473,7 @@ function IdentityModal({ id, canUpdate, onClose, onChanged }: { id: number; canU
               <Values label={t('identities.detail.folders')} values={person.mapping?.folders ?? []} testId="identity-folders" />
               <Values label={t('identities.detail.groups')} values={person.groups.map((group) => group.displayName)} testId="identity-groups" />
               {metadata.map(([key, values]) => (
-                <Values key={key} label={t('identities.detail.metadata', { key })} values={values} />
+                <Values key={key} label={t('identities.detail.metadata', { key })} values={values} testId={`identity-metadata-${key}`} />
               ))}
             </Box>
             {person.mapping && (
@@ -465,8 +526,11 @@ function IdentityModal({ id, canUpdate, onClose, onChanged }: { id: number; canU
                   <Box tag="li" key={event.id} paddingBottom={2}>
                     <Flex gap={2} alignItems="center" wrap="wrap">
                       <Typography variant="pi" textColor="neutral600" style={{ whiteSpace: 'nowrap' }}>{when(event.createdAt)}</Typography>
-                      <Typography variant="pi" style={{ fontFamily: 'monospace' }}>
-                        {event.method} {event.operation}
+                      <Typography variant="pi" fontWeight="semiBold">
+                        {labels.operation(event.operation)}
+                      </Typography>
+                      <Typography variant="pi" textColor="neutral600">
+                        {labels.method(event.method)}
                       </Typography>
                       <OutcomeBadge outcome={event.outcome} />
                       {event.changed && event.changed.length > 0 && (
@@ -506,10 +570,10 @@ function GroupsTab() {
       <LoadState loading={groups.loading} error={groups.error} what={t('identities.groups.what')} onRetry={groups.reload} />
       {groups.data && groups.data.results.length === 0 && <Empty text={search ? t('identities.groups.noMatch') : t('identities.groups.empty')} />}
       {groups.data && groups.data.results.length > 0 && (
-        <Table colCount={5} rowCount={groups.data.results.length + 1} aria-label={t('identities.groups.title')} data-testid="groups-table">
+        <Table colCount={6} rowCount={groups.data.results.length + 1} aria-label={t('identities.groups.title')} data-testid="groups-table">
           <Thead>
             <Tr>
-              {(['name', 'directory', 'members', 'lastSync', 'actions'] as const).map((column) => (
+              {(['name', 'directory', 'members', 'mapsTo', 'lastSync', 'actions'] as const).map((column) => (
                 <Th key={column}>
                   <Typography variant="sigma">{t(`identities.groups.column.${column}`)}</Typography>
                 </Th>
@@ -536,6 +600,9 @@ function GroupsTab() {
                   <Typography variant="pi">{group.memberCount}</Typography>
                 </Td>
                 <Td>
+                  <GroupMapsTo mapsTo={group.mapsTo} testId={`group-maps-to-${group.displayName}`} />
+                </Td>
+                <Td>
                   <DateTimeCell value={group.lastSync} />
                 </Td>
                 <Td>
@@ -553,6 +620,31 @@ function GroupsTab() {
       )}
       {open && <MembersModal group={open} onClose={() => setOpen(null)} />}
     </Section>
+  );
+}
+
+/** The roles a group gives its members, each with the rules that give it; "with other conditions" when membership alone is not enough. */
+function GroupMapsTo({ mapsTo, testId }: { mapsTo: GroupRow['mapsTo']; testId: string }) {
+  const t = useT();
+  if (mapsTo.roles.length === 0) {
+    return (
+      <Typography variant="pi" textColor="neutral600" data-testid={testId}>
+        {t('identities.groups.mapsNothing')}
+      </Typography>
+    );
+  }
+  const ruleIds = [...new Set(mapsTo.roles.flatMap((role) => role.ruleIds))];
+  return (
+    <Flex direction="column" alignItems="flex-start" gap={1} data-testid={testId}>
+      <Flex gap={1} wrap="wrap">
+        {mapsTo.roles.map((role) => (
+          <Chip key={role.code}>{role.conditional ? t('identities.groups.conditionalRole', { role: role.name }) : role.name}</Chip>
+        ))}
+      </Flex>
+      <Typography variant="pi" textColor="neutral600">
+        {t('identities.groups.viaRules', { count: ruleIds.length, rules: ruleIds.join(', ') })}
+      </Typography>
+    </Flex>
   );
 }
 
@@ -690,8 +782,9 @@ function StagedTab({ rights, onDecided }: { rights: SettingsRights; onDecided: (
   );
 }
 
+/** The whole sentence per kind (an ICU select in the message), never a kind's label lower-cased into it. */
 const confirmBody = (t: Translate, deciding: { entry: Staged; decision: 'approve' | 'reject' } | null) => {
   if (!deciding) return '';
-  const values = { name: deciding.entry.userName ?? `#${deciding.entry.identityId}`, kind: t(`staged.kind.${deciding.entry.kind}` as MessageKey).toLowerCase() };
+  const values = { name: deciding.entry.userName ?? `#${deciding.entry.identityId}`, kind: deciding.entry.kind };
   return t(deciding.decision === 'approve' ? 'staged.approveBody' : 'staged.rejectBody', values);
 };

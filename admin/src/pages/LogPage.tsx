@@ -1,7 +1,8 @@
 /**
  * Settings → Identity bridge → Provisioning log: every SCIM write and refused request, SSO sign-in and admin
- * decision, newest first, one page at a time from the server; filters (outcome, type, operation, token, time,
- * name search), a detail dialog with the changed attributes, and a CSV export with the same filters.
+ * decision, newest first, one page at a time from the server; filters (outcome, type, operation, token, SSO
+ * connection, time, name search), a detail dialog with the changed attributes, and a CSV export with the same
+ * filters. Operations, types and methods are shown by their translated labels (the CSV keeps the logged codes).
  */
 import * as React from 'react';
 import { useIntl } from 'react-intl';
@@ -9,8 +10,11 @@ import { Box, Button, Flex, Grid, IconButton, Table, Tbody, Td, Th, Thead, Tr, T
 import { ArrowClockwise, Download, Eye } from '@strapi/icons';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
-import { apiErrorMessage } from '../utils/model';
+import { apiErrorMessage, type ConnectionView } from '../utils/model';
+import { OPERATIONS, RESOURCE_TYPES } from '../utils/log-vocabulary';
+import en from '../translations/en.json';
 import { DetailDialog, GridCell, LoadState, Section, ToneBadge, useLoad, useT, type MessageKey } from '../components/ui';
+import { LoadedSelectFilter } from '../components/loaded-filters';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
 import { Chip, DateTimeCell, DateTimeFilter, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
 
@@ -34,22 +38,36 @@ export interface LogEvent {
   createdAt: string;
 }
 
-const OPERATIONS = [
-  'createUser', 'replaceUser', 'patchUser', 'deleteUser', 'createGroup', 'replaceGroup', 'patchGroup', 'deleteGroup',
-  'reapply-mapping', 'remap', 'approve-deactivate', 'reject-deactivate', 'approve-delete', 'reject-delete',
-];
-const RESOURCE_TYPES = ['User', 'Group', 'SsoSignIn', 'AdminUser'];
-
 interface Filters {
   outcome: string;
   resourceType: string;
   operation: string;
   tokenId: string;
+  connectionId: string;
   since: string;
   until: string;
   search: string;
 }
-const NO_FILTERS: Filters = { outcome: '', resourceType: '', operation: '', tokenId: '', since: '', until: '', search: '' };
+const NO_FILTERS: Filters = { outcome: '', resourceType: '', operation: '', tokenId: '', connectionId: '', since: '', until: '', search: '' };
+
+/**
+ * Labels of logged operations, resource types and methods (`log.operation.patchUser` → "Update user"). A value
+ * without a label (an entry from an older version) is shown as logged rather than as a missing message id.
+ */
+export function useLogLabels() {
+  const t = useT();
+  return React.useMemo(() => {
+    const label = (prefix: string, value: string) => {
+      const key = `${prefix}.${value}`;
+      return Object.prototype.hasOwnProperty.call(en, key) ? t(key as MessageKey) : value;
+    };
+    return {
+      operation: (value: string) => label('log.operation', value),
+      type: (value: string) => label('log.type', value),
+      method: (value: string) => label('log.method', value),
+    };
+  }, [t]);
+}
 
 /** The filters as the API's query (datetime-local values are local times: sent as ISO instants). */
 const filterQuery = (filters: Filters) => ({
@@ -57,6 +75,7 @@ const filterQuery = (filters: Filters) => ({
   resourceType: filters.resourceType,
   operation: filters.operation,
   tokenId: filters.tokenId,
+  connectionId: filters.connectionId,
   since: filters.since ? new Date(filters.since).toISOString() : '',
   until: filters.until ? new Date(filters.until).toISOString() : '',
   search: filters.search.trim(),
@@ -75,6 +94,7 @@ function ProvisioningLog(rights: SettingsRights) {
   const { get } = useFetchClient();
   const { toggleNotification } = useNotification();
   const { formatDate } = useIntl();
+  const labels = useLogLabels();
   const [filters, setFilters] = React.useState<Filters>(NO_FILTERS);
   const [page, setPage] = React.useState(1);
   const [pageSize, setPageSize] = React.useState(25);
@@ -85,6 +105,7 @@ function ProvisioningLog(rights: SettingsRights) {
   const queryKey = JSON.stringify(query);
 
   const tokens = useLoad(async () => (await get<{ data: Array<{ id: number; name: string; revokedAt: string | null }> }>(`${API}/tokens`)).data.data, []);
+  const connections = useLoad(async () => (await get<{ data: ConnectionView[] }>(`${API}/sso/connections`)).data.data, []);
   const events = useLoad(
     async () => (await get<{ results: LogEvent[]; pagination: { total: number } }>(`${API}/events${queryString({ ...query, page, pageSize })}`)).data,
     [queryKey, page, pageSize]
@@ -160,20 +181,30 @@ function ProvisioningLog(rights: SettingsRights) {
             />
           </GridCell>
           <GridCell col={2} s={6}>
-            <SelectFilter
-              {...filterOf('resourceType')}
-              label={t('log.filters.resourceType')}
-              options={RESOURCE_TYPES.map((value) => ({ value, label: t(`log.type.${value}` as MessageKey) }))}
-            />
+            <SelectFilter {...filterOf('resourceType')} label={t('log.filters.resourceType')} options={RESOURCE_TYPES.map((value) => ({ value, label: labels.type(value) }))} />
           </GridCell>
-          <GridCell col={2} s={6}>
-            <SelectFilter {...filterOf('operation')} label={t('log.filters.operation')} options={OPERATIONS.map((value) => ({ value, label: value }))} />
+          <GridCell col={4} s={6}>
+            <SelectFilter {...filterOf('operation')} label={t('log.filters.operation')} options={OPERATIONS.map((value) => ({ value, label: labels.operation(value) }))} />
           </GridCell>
-          <GridCell col={2} s={6}>
-            <SelectFilter
+          <GridCell col={3} s={6}>
+            <LoadedSelectFilter
               {...filterOf('tokenId')}
               label={t('log.filters.token')}
               options={(tokens.data ?? []).map((token) => ({ value: String(token.id), label: token.revokedAt ? t('log.tokenRevoked', { name: token.name }) : token.name }))}
+              state={tokens}
+              errorText={(message) => t('log.filters.tokensError', { message })}
+              retryLabel={t('log.filters.tokensRetry')}
+            />
+          </GridCell>
+          <GridCell col={3} s={6}>
+            <LoadedSelectFilter
+              {...filterOf('connectionId')}
+              label={t('log.filters.connection')}
+              options={(connections.data ?? []).map((connection) => ({ value: connection.id, label: connection.name }))}
+              state={connections}
+              errorText={(message) => t('log.filters.connectionsError', { message })}
+              retryLabel={t('log.filters.connectionsRetry')}
+              emptyHint={t('log.filters.noConnections')}
             />
           </GridCell>
           <GridCell col={3} s={6}>
@@ -224,11 +255,11 @@ function ProvisioningLog(rights: SettingsRights) {
                       <DateTimeCell value={event.createdAt} seconds />
                     </Td>
                     <Td>
-                      <Typography variant="pi" tag="div" style={{ fontFamily: 'monospace' }}>
-                        {event.operation}
+                      <Typography variant="pi" tag="div" fontWeight="semiBold">
+                        {labels.operation(event.operation)}
                       </Typography>
                       <Typography variant="pi" textColor="neutral600" tag="div">
-                        {event.method} · {sourceOf(event, t)}
+                        {labels.method(event.method)} · {sourceOf(event, t)}
                       </Typography>
                     </Td>
                     <Td style={{ maxWidth: 200 }}>
@@ -237,7 +268,7 @@ function ProvisioningLog(rights: SettingsRights) {
                       </Typography>
                       {event.resourceType && (
                         <Typography variant="pi" textColor="neutral600" tag="div">
-                          {t(`log.type.${event.resourceType}` as MessageKey)}
+                          {labels.type(event.resourceType)}
                         </Typography>
                       )}
                     </Td>
@@ -250,7 +281,11 @@ function ProvisioningLog(rights: SettingsRights) {
                       </Flex>
                     </Td>
                     <Td>
-                      <IconButton label={t('log.details', { operation: event.operation, name: event.resourceName ?? event.operation })} variant="ghost" onClick={() => setOpen(event)}>
+                      <IconButton
+                        label={t('log.details', { operation: labels.operation(event.operation), name: event.resourceName ?? event.resourceId ?? '—' })}
+                        variant="ghost"
+                        onClick={() => setOpen(event)}
+                      >
                         <Eye />
                       </IconButton>
                     </Td>
@@ -293,12 +328,16 @@ const sourceOf = (event: LogEvent, t: ReturnType<typeof useT>) =>
 /** The whole entry: when, who, what, outcome, which attributes changed (names only), and the message. */
 export function EventDetail({ event, onClose, when }: { event: LogEvent; onClose: () => void; when: (value: string) => string }) {
   const t = useT();
+  const labels = useLogLabels();
   const rows: Array<[MessageKey, React.ReactNode]> = [
     ['log.column.time', when(event.createdAt)],
     ['log.column.source', sourceOf(event, t)],
-    ['log.column.operation', `${event.method} ${event.operation}`],
+    ['log.column.operation', labels.operation(event.operation)],
+    ['log.detail.method', labels.method(event.method)],
+    // The codes as the CSV export and the API carry them, to find the entry there.
+    ['log.detail.operationCode', <code key="code">{`${event.method} ${event.operation}`}</code>],
     ['log.column.subject', event.resourceName ?? '—'],
-    ['log.detail.resourceType', event.resourceType ?? '—'],
+    ['log.detail.resourceType', event.resourceType ? labels.type(event.resourceType) : '—'],
     ['log.detail.resourceId', event.resourceId ?? '—'],
     ['log.column.outcome', <OutcomeBadge key="outcome" outcome={event.outcome} />],
     ['log.column.status', event.scimType ? `${event.status} (${event.scimType})` : String(event.status)],

@@ -25,7 +25,8 @@ const eventFilters = z.object({
   connectionId: z.string().max(200).optional(),
   search: z.string().trim().max(200).optional().transform((value) => value || undefined),
   outcome: z.enum(['success', 'failure', 'staged']).optional(),
-  resourceType: z.enum(['User', 'Group']).optional(),
+  // Every type the log holds: SCIM users and groups, SSO sign-ins, admin users refused a password sign-in.
+  resourceType: z.enum(['User', 'Group', 'SsoSignIn', 'AdminUser']).optional(),
   // U+0000 refused: PostgreSQL cannot take it as a query parameter (a 500 otherwise).
   resourceId: z.string().max(200).regex(/^[^\u0000]*$/).optional(),
   operation: z.string().max(50).regex(/^[^\u0000]*$/).optional(),

@@ -5,6 +5,8 @@ import type { Strapi } from '../strapi/types';
 import { PLUGIN_ID } from '../config';
 import { fail, idParam, parse } from './answers';
 
+import type { IdentityListQuery } from '../services/identities';
+
 type IdentitiesService = ReturnType<typeof import('../services/identities').default>;
 
 const paging = {
@@ -12,13 +14,33 @@ const paging = {
   pageSize: z.coerce.number().int().min(1).max(100).default(25),
 };
 const search = z.string().trim().max(200).optional().transform((value) => value || undefined);
-const identityQuery = z.object({
-  directoryId: z.coerce.number().int().positive().optional(),
-  active: z.enum(['true', 'false']).optional().transform((value) => (value === undefined ? undefined : value === 'true')),
-  source: z.enum(['scim', 'sso']).default('scim'),
-  search,
-  ...paging,
-});
+/**
+ * People provisioned through SCIM (the default), or people who signed in through SSO. The SSO list has no
+ * directory and no status of its own to filter on (its rows are sign-ins, linked to admin users by id only):
+ * asking for either is refused, never silently ignored, so a page can't show "everyone" for a filter it did not apply.
+ */
+const identityQuery = z
+  .object({
+    directoryId: z.coerce.number().int().positive().optional(),
+    active: z.enum(['true', 'false']).optional().transform((value) => (value === undefined ? undefined : value === 'true')),
+    source: z.enum(['scim', 'sso']).default('scim'),
+    search,
+    ...paging,
+  })
+  .superRefine((query, issues) => {
+    if (query.source !== 'sso') return;
+    if (query.directoryId !== undefined) {
+      issues.addIssue({ code: z.ZodIssueCode.custom, path: ['directoryId'], message: 'not supported with source=sso: SSO sign-ins belong to no directory' });
+    }
+    if (query.active !== undefined) {
+      issues.addIssue({ code: z.ZodIssueCode.custom, path: ['active'], message: 'not supported with source=sso: the SSO list filters by name only' });
+    }
+  })
+  .transform(({ source, directoryId, active, search: text, page, pageSize }): IdentityListQuery =>
+    source === 'sso'
+      ? { source, page, pageSize, ...(text ? { search: text } : {}) }
+      : { source, page, pageSize, ...(text ? { search: text } : {}), ...(directoryId !== undefined ? { directoryId } : {}), ...(active !== undefined ? { active } : {}) }
+  );
 const groupQuery = z.object({ directoryId: z.coerce.number().int().positive().optional(), search, ...paging });
 const memberQuery = z.object(paging);
 

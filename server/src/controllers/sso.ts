@@ -22,6 +22,7 @@ import { normaliseAdminPath } from '../sso/return-to';
 import type { SamlLogoutSubject } from '../sso/saml';
 import type { AdminSessionHandle } from '../strapi/admin-session';
 import type { Strapi } from '../strapi/types';
+import type { SsoOperation } from '../directory/log-operations';
 
 const BROWSER_COOKIE = 'ib_sso_browser';
 /**
@@ -107,7 +108,7 @@ export default ({ strapi }: { strapi: Strapi }) => {
     return id;
   };
 
-  async function record(ctx: Context, operation: string, outcome: 'success' | 'failure', status: number, detail: string, extra: { connectionId?: string; name?: string | null; code?: string } = {}) {
+  async function record(ctx: Context, operation: SsoOperation, outcome: 'success' | 'failure', status: number, detail: string, extra: { connectionId?: string; name?: string | null; code?: string } = {}) {
     try {
       await context().store.events.record({
         directoryId: null,
@@ -130,7 +131,7 @@ export default ({ strapi }: { strapi: Strapi }) => {
   }
 
   /** Renders a refusal page and logs it; unexpected errors get a generic page (details in the server log only). */
-  async function refuse(ctx: Context, operation: string, error: unknown, connectionId?: string) {
+  async function refuse(ctx: Context, operation: SsoOperation, error: unknown, connectionId?: string) {
     const known = isSsoError(error) ? error : null;
     if (!known) strapi.log.error(`[${PLUGIN_ID}] ${operation} failed: ${(error as Error)?.stack ?? String(error)}`);
     const code = known?.reason ?? known?.code ?? 'SSO_INTERNAL_ERROR';
@@ -200,7 +201,7 @@ export default ({ strapi }: { strapi: Strapi }) => {
    * A browser route under /api/sso/:id: `work` gets the (well-formed) connection id; any refusal, a malformed id
    * included, becomes the refusal page and a log entry for `operation`.
    */
-  async function browserRoute(ctx: Context, operation: string, work: (connectionId: string) => Promise<void>) {
+  async function browserRoute(ctx: Context, operation: SsoOperation, work: (connectionId: string) => Promise<void>) {
     let connectionId: string | undefined;
     try {
       connectionId = connectionIdOf(ctx);

@@ -156,6 +156,14 @@ export function createAdminViews(strapi: Strapi) {
       return { rows: ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])), total };
     },
 
+    /** The SCIM identities bound to these admin users (at most one each), by admin user id: one query per 500. */
+    async identitiesOfAdminUsers(adminUserIds: number[]): Promise<Map<number, Pick<IdentityRecord, 'id' | 'adminUserId' | 'mapping'>>> {
+      const rows = (await findInChunks(adminUserIds, 500, (chunk) =>
+        identities().findMany({ where: { adminUserId: { $in: chunk } }, select: ['id', 'adminUserId', 'mapping'] }) as Promise<Pick<IdentityRecord, 'id' | 'adminUserId' | 'mapping'>[]>
+      )) as Pick<IdentityRecord, 'id' | 'adminUserId' | 'mapping'>[];
+      return new Map(rows.flatMap((row) => (row.adminUserId ? [[row.adminUserId, row] as const] : [])));
+    },
+
     /** SSO sign-ins of these admin users (connection and last sign-in), by admin user id. */
     async ssoSignIns(adminUserIds: number[]): Promise<Map<number, { connectionId: string; lastSignInAt: string | null }[]>> {
       const rows = (await findInChunks(adminUserIds, 500, (chunk) =>

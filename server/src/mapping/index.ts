@@ -7,6 +7,7 @@ export { factsFromScim, factsFromClaims, type ClaimsOptions, type GroupMembershi
 export { valuesForSource, conditionHolds, traceCondition } from './conditions';
 export { evaluateMapping, type EvaluateOptions } from './engine';
 export { diffMappings, isNoChange } from './diff';
+export { grantsThroughGroup, rolesThroughGroup, type GroupGrant, type GroupRoleGrant } from './group-grants';
 export { normaliseFolderPath, normaliseFolders, type FolderPath, type NormalisedFolders } from './folders';
 export {
   validatePolicy,

@@ -52,6 +52,9 @@ const routes: RouteDefinition[] = [
   { method: 'DELETE', pattern: new RegExp(`^/Groups/${ID}$`, 'i'), name: 'deleteGroup' },
 ];
 
+/** Every route's name: the `operation` of its provisioning-log entries (writes, and any request that failed). */
+export const ROUTE_NAMES: readonly RouteName[] = routes.map((route) => route.name);
+
 export type RouteMatch = { kind: 'route'; name: RouteName; id?: string } | { kind: 'methodNotAllowed'; allowed: string[] } | { kind: 'notFound' };
 
 export function matchRoute(method: string, subPath: string): RouteMatch {

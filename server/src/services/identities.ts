@@ -6,17 +6,14 @@
 import type { AdminUser, Strapi } from '../strapi/types';
 import { pluginContext } from '../plugin-context';
 import { inTransaction, type IdentityRecord, type MappingSnapshot } from '../directory';
-import { createAdminViews, type IdentityListRow } from '../directory/admin-views';
+import { createAdminViews, type GroupListRow, type IdentityListRow } from '../directory/admin-views';
+import { grantsThroughGroup, rolesThroughGroup } from '../mapping';
 import { primaryEmail } from '../scim/resources/user';
 
-export interface IdentityListQuery {
-  directoryId?: number;
-  active?: boolean;
-  source: 'scim' | 'sso';
-  search?: string;
-  page: number;
-  pageSize: number;
-}
+/** SCIM people filter by directory and status; SSO sign-ins have neither (the controller refuses them). */
+export type IdentityListQuery =
+  | { source: 'scim'; directoryId?: number; active?: boolean; search?: string; page: number; pageSize: number }
+  | { source: 'sso'; search?: string; page: number; pageSize: number };
 
 const RECENT_EVENTS = 10;
 
@@ -87,6 +84,23 @@ export default ({ strapi }: { strapi: Strapi }) => {
     });
   }
 
+  /**
+   * What each group of a page maps to: the roles the rules in force give its members through it (`grantsThroughGroup`),
+   * worked out here from the cached rules, with the roles' display names (the adapter's short role cache, one
+   * look-up per distinct role, never per row).
+   */
+  async function groupsMapTo(rows: Pick<GroupListRow, 'displayName' | 'externalId'>[]) {
+    const mapping = await context().rules.current();
+    const grants = rows.map((row) => rolesThroughGroup(grantsThroughGroup({ displayName: row.displayName, externalId: row.externalId }, mapping.policy)));
+    const distinct = [...new Set(grants.flat().map((grant) => grant.role))];
+    const found = await Promise.all(distinct.map((role) => context().adminUsers.findRole(role)));
+    const roleOf = new Map(distinct.map((role, index) => [role, found[index] ? { code: found[index]!.code, name: found[index]!.name } : { code: role, name: role }]));
+    return grants.map((roles) => ({
+      roles: roles.map((grant) => ({ ...roleOf.get(grant.role)!, ruleIds: grant.ruleIds, conditional: grant.conditional })),
+      rulesVersion: mapping.version,
+    }));
+  }
+
   const pagination = (page: number, pageSize: number, total: number, capped = false) => ({ page, pageSize, total, pageCount: Math.ceil(total / pageSize), capped });
 
   return {
@@ -95,29 +109,30 @@ export default ({ strapi }: { strapi: Strapi }) => {
       const offset = (query.page - 1) * query.pageSize;
       if (query.source === 'sso') {
         const { rows, total } = await views().ssoPeople(query.search ? { search: query.search } : {}, offset, query.pageSize);
-        const adminUsers = new Map((await context().adminUsers.findManyByIds(rows.map((row) => row.adminUserId))).map((user) => [user.id, user]));
-        const results = await Promise.all(
-          rows.map(async (row) => {
-            const adminUser = adminUsers.get(row.adminUserId);
-            const identity = await context().store.identities.findByAdminUserId(row.adminUserId);
-            return {
-              id: row.id,
-              source: 'sso' as const,
-              connectionId: row.connectionId,
-              identityId: identity?.id ?? null,
-              userName: row.email ?? adminUser?.email ?? `#${row.adminUserId}`,
-              email: row.email,
-              active: adminUser?.isActive ?? false,
-              status: adminUser?.isActive ? 'active' : 'inactive',
-              lastSync: row.lastSignInAt,
-              createdAt: row.createdAt,
-              mapping: identity?.mapping ?? null,
-              adminUser: adminUser
-                ? { id: adminUser.id, email: adminUser.email, isActive: adminUser.isActive, roles: (adminUser.roles ?? []).map(({ name, code }) => ({ name, code })) }
-                : null,
-            };
-          })
-        );
+        // The page's admin users and their SCIM identities, one query each for the whole page.
+        const adminUserIds = rows.map((row) => row.adminUserId);
+        const [adminUserRows, identities] = await Promise.all([context().adminUsers.findManyByIds(adminUserIds), views().identitiesOfAdminUsers(adminUserIds)]);
+        const adminUsers = new Map(adminUserRows.map((user) => [user.id, user]));
+        const results = rows.map((row) => {
+          const adminUser = adminUsers.get(row.adminUserId);
+          const identity = identities.get(row.adminUserId);
+          return {
+            id: row.id,
+            source: 'sso' as const,
+            connectionId: row.connectionId,
+            identityId: identity?.id ?? null,
+            userName: row.email ?? adminUser?.email ?? `#${row.adminUserId}`,
+            email: row.email,
+            active: adminUser?.isActive ?? false,
+            status: adminUser?.isActive ? 'active' : 'inactive',
+            lastSync: row.lastSignInAt,
+            createdAt: row.createdAt,
+            mapping: identity?.mapping ?? null,
+            adminUser: adminUser
+              ? { id: adminUser.id, email: adminUser.email, isActive: adminUser.isActive, roles: (adminUser.roles ?? []).map(({ name, code }) => ({ name, code })) }
+              : null,
+          };
+        });
         return { results, pagination: pagination(query.page, query.pageSize, total) };
       }
       const directoryIds = query.directoryId !== undefined ? [query.directoryId] : [...names.keys()];
@@ -187,12 +202,13 @@ export default ({ strapi }: { strapi: Strapi }) => {
         (query.page - 1) * query.pageSize,
         query.pageSize
       );
-      const counts = await views().memberCounts(rows.map((row) => row.id));
-      const results = rows.map((row) => ({
+      const [counts, mapsTo] = await Promise.all([views().memberCounts(rows.map((row) => row.id)), groupsMapTo(rows)]);
+      const results = rows.map((row, index) => ({
         ...row,
         directoryName: names.get(row.directoryId) ?? `#${row.directoryId}`,
         lastSync: row.updatedAt,
         memberCount: counts.get(row.id) ?? 0,
+        mapsTo: mapsTo[index],
       }));
       return { results, pagination: pagination(query.page, query.pageSize, total, capped) };
     },

@@ -199,6 +199,9 @@ const GUARDED_HANDLERS: Record<string, PasswordRoute> = {
   'authentication.register': 'register',
 };
 
+/** The guarded routes; a refusal is logged as operation `sso-only-<route>`. */
+export const PASSWORD_ROUTES: readonly PasswordRoute[] = Object.values(GUARDED_HANDLERS);
+
 type PasswordRouteGuard = (ctx: Context, next: Next, route: PasswordRoute) => Promise<unknown>;
 
 /**
