@@ -21,7 +21,7 @@ export async function request<T = any>(method: string, url: string, body?: unkno
   if (options.rawBody !== undefined) payload = options.rawBody;
   else if (body !== undefined) payload = JSON.stringify(body);
   if (payload !== undefined) headers['content-type'] = options.contentType ?? 'application/scim+json';
-  const response = await fetch(url, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+  const response = await fetchRetryingReset(url, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
   const text = await response.text();
   let parsed: any = undefined;
   try {
@@ -30,6 +30,24 @@ export async function request<T = any>(method: string, url: string, body?: unkno
     parsed = undefined;
   }
   return { status: response.status, headers: response.headers, body: parsed, text };
+}
+
+const SAFE_TO_REPEAT = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * fetch, tried once more when a read's connection was reset before any answer. Node's fetch
+ * reuses keep-alive connections, and on a loaded machine it can send on one the server is closing at that moment
+ * (its keep-alive timeout): the request never reached the application, so a read can simply be repeated.
+ * Writes are never repeated — a test must see exactly what it sent once.
+ */
+async function fetchRetryingReset(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    if (!SAFE_TO_REPEAT.has(String(init.method).toUpperCase()) || (code !== 'ECONNRESET' && code !== 'UND_ERR_SOCKET')) throw error;
+    return fetch(url, init);
+  }
 }
 
 /** A SCIM client bound to one base URL and token. */
