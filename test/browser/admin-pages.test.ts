@@ -127,7 +127,7 @@ describe('Provisioning (SCIM)', () => {
     });
     expect(created.status).toBe(201);
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await page.getByTestId('status-last-request').getByText(/POST createUser → 201 \(success\), token Browser token/).waitFor();
+    await page.getByTestId('status-last-request').getByText(/POST Create user → 201 \(Succeeded\), token Browser token/).waitFor();
     expect(await page.getByTestId('status-success').textContent()).toBe('1');
     expect(await page.getByTestId('status-failure').textContent()).toBe('0');
     await shot(page, 'provisioning-status');
@@ -137,7 +137,7 @@ describe('Provisioning (SCIM)', () => {
     await openSettingsPage('Provisioning log');
     const entry = page.getByTestId('log-table').locator('tbody tr').first();
     await entry.waitFor({ timeout: 60_000 });
-    for (const text of ['createUser', 'Browser token', 'ada@example.com', 'Succeeded', 'HTTP 201']) await expect(entry.textContent()).resolves.toContain(text);
+    for (const text of ['Create user', 'Browser token', 'ada@example.com', 'Succeeded', 'HTTP 201']) await expect(entry.textContent()).resolves.toContain(text);
     await shot(page, 'proof-log');
 
     await openSettingsPage('Identities');

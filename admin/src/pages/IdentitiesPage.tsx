@@ -15,7 +15,8 @@ import { settingsPage, SettingsLayout, type SettingsRights } from '../components
 import { Chip, DateTimeCell, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
 import { ChipList, LoadedSelectFilter } from '../components/loaded-filters';
 import { apiErrorMessage } from '../utils/model';
-import { OutcomeBadge, useLogLabels, type LogEvent } from './LogPage';
+import { OutcomeBadge, type LogEvent } from './LogPage';
+import { useLogLabels } from '../components/log-labels';
 
 const API = `/${PLUGIN_ID}`;
 

@@ -12,9 +12,9 @@ import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { PLUGIN_ID } from '../pluginId';
 import { apiErrorMessage, type ConnectionView } from '../utils/model';
 import { OPERATIONS, RESOURCE_TYPES } from '../utils/log-vocabulary';
-import en from '../translations/en.json';
 import { DetailDialog, GridCell, LoadState, Section, ToneBadge, useLoad, useT, type MessageKey } from '../components/ui';
 import { LoadedSelectFilter } from '../components/loaded-filters';
+import { useLogLabels } from '../components/log-labels';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
 import { Chip, DateTimeCell, DateTimeFilter, Pager, queryString, SearchFilter, SelectFilter, useDebounced } from '../components/list-controls';
 
@@ -49,25 +49,6 @@ interface Filters {
   search: string;
 }
 const NO_FILTERS: Filters = { outcome: '', resourceType: '', operation: '', tokenId: '', connectionId: '', since: '', until: '', search: '' };
-
-/**
- * Labels of logged operations, resource types and methods (`log.operation.patchUser` → "Update user"). A value
- * without a label (an entry from an older version) is shown as logged rather than as a missing message id.
- */
-export function useLogLabels() {
-  const t = useT();
-  return React.useMemo(() => {
-    const label = (prefix: string, value: string) => {
-      const key = `${prefix}.${value}`;
-      return Object.prototype.hasOwnProperty.call(en, key) ? t(key as MessageKey) : value;
-    };
-    return {
-      operation: (value: string) => label('log.operation', value),
-      type: (value: string) => label('log.type', value),
-      method: (value: string) => label('log.method', value),
-    };
-  }, [t]);
-}
 
 /** The filters as the API's query (datetime-local values are local times: sent as ISO instants). */
 const filterQuery = (filters: Filters) => ({

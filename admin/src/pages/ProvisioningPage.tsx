@@ -29,6 +29,7 @@ import en from '../translations/en.json';
 import { settingsPage, SettingsLayout, type SettingsRights } from '../components/settings-page';
 import { AddButton } from '../components/form-parts';
 import { Pager, queryString } from '../components/list-controls';
+import { useLogLabels } from '../components/log-labels';
 import { ConfirmAction, CopyField, GridCell, LoadState, Notice, Section, ToneBadge, useLoad, useNameDescriptionForm, useNotifiedCall, useT, type Translate } from '../components/ui';
 
 const API = `/${PLUGIN_ID}`;
@@ -181,6 +182,7 @@ function Provisioning(rights: SettingsRights) {
 
 function StatusView({ status, t }: { status: Status; t: Translate }) {
   const { formatDate } = useIntl();
+  const labels = useLogLabels();
   const when = (value: string) => formatDate(value, { dateStyle: 'medium', timeStyle: 'medium' });
   const tiles: Array<{ key: 'success' | 'failure' | 'staged'; label: string; color: string }> = [
     { key: 'success', label: t('provisioning.status.success'), color: 'success600' },
@@ -223,9 +225,9 @@ function StatusView({ status, t }: { status: Status; t: Translate }) {
             ? t('provisioning.status.lastRequestValue', {
                 time: when(last.createdAt),
                 method: last.method,
-                operation: last.operation,
+                operation: labels.operation(last.operation),
                 status: last.status,
-                outcome: last.outcome,
+                outcome: labels.outcome(last.outcome),
                 token: last.tokenName ?? '—',
               })
             : t('provisioning.status.noRequest')}
