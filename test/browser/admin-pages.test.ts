@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { bootApp, type TestApp } from '../integration/helpers/app';
 import { request, scimClient } from '../integration/helpers/http';
 import { TestIdp } from '../unit/sso/saml/helpers/saml-idp';
+import { SamlIdpServer } from '../integration/helpers/saml-idp-server';
 import { launchBrowser, shotWholePage, signInWithPassword } from './helpers/browser';
 import { asSignedIn, createOwnerAndEditor, openSettingsPage as openSettingsPageOf, OWNER, EDITOR } from './helpers/admin';
 
@@ -321,6 +322,43 @@ describe('Connections (SSO)', () => {
     await policy.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Login method policy saved').first().waitFor();
     expect((await app.strapi.plugin('identity-bridge').service('sso').getLoginPolicy()).ssoOnlyRoles).toEqual([]);
+  });
+
+  test('SAML by metadata URL (fetched when saved), an Entra /organizations connection with its allowed tenants, and Enable', async () => {
+    const idp = await SamlIdpServer.start({ flavor: 'okta' });
+    try {
+      await page.getByRole('button', { name: 'Add SAML connection' }).click();
+      const form = page.getByRole('dialog');
+      await form.getByLabel('Display name').fill('Okta by URL');
+      await form.getByText('Metadata URL', { exact: true }).click();
+      await form.getByLabel('IdP metadata URL').fill(`${idp.origin}/metadata`);
+      await form.getByRole('button', { name: 'Save' }).click();
+      await form.waitFor({ state: 'detached' });
+      await page.getByTestId('connection-okta-by-url').getByText(`${idp.origin}/metadata`, { exact: false }).waitFor();
+      const stored = await app.strapi.plugin('identity-bridge').service('sso').getConnection('okta-by-url');
+      expect(stored).toMatchObject({ type: 'saml', idpMetadataUrl: `${idp.origin}/metadata` });
+    } finally {
+      await idp.close();
+    }
+
+    await page.getByRole('button', { name: 'Add OIDC connection' }).click();
+    const oidc = page.getByRole('dialog');
+    await oidc.getByLabel('Display name').fill('Entra multi-tenant');
+    await oidc.getByLabel('Issuer (authority)').fill('https://login.microsoftonline.com/organizations/v2.0');
+    await oidc.getByLabel('Allowed Entra tenants').fill(`${TENANT}, f8cdef31-a31e-4b4a-93e4-5f571e91255a`);
+    await oidc.getByLabel('Client ID').fill('1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d');
+    await oidc.getByLabel('Client secret').fill('another-secret-never-shown');
+    await oidc.getByRole('button', { name: 'Save' }).click();
+    await oidc.waitFor({ state: 'detached' });
+    const multi = await app.strapi.plugin('identity-bridge').service('sso').getConnection('entra-multi-tenant');
+    expect(multi.allowedTenants).toEqual([TENANT, 'f8cdef31-a31e-4b4a-93e4-5f571e91255a']);
+    await page.getByTestId('connection-entra-multi-tenant').getByText(`Allowed Entra tenants: ${TENANT}, f8cdef31-a31e-4b4a-93e4-5f571e91255a`).waitFor();
+
+    // Okta SAML was disabled above: Enable puts it back in the public list.
+    await page.getByRole('button', { name: 'Enable connection Okta SAML' }).click();
+    await page.getByTestId('connection-okta-saml').getByText('Enabled', { exact: true }).waitFor();
+    expect((await request('GET', `${app.origin}/api/sso/connections`)).body.data.map((c: { id: string }) => c.id)).toContain('okta-saml');
+    await shot(page, 'connections-url-tenants-enabled');
   });
 
   test('delete, with confirmation', async () => {

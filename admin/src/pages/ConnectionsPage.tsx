@@ -230,6 +230,7 @@ function ConnectionCard({
           {(connection.type === 'oidc'
             ? [
                 `${t('form.issuer')}: ${connection.issuer ?? ''}`,
+                ...(connection.allowedTenants?.length ? [`${t('form.allowedTenants')}: ${connection.allowedTenants.join(', ')}`] : []),
                 `${t('form.clientId')}: ${connection.clientId ?? ''}`,
                 t(connection.clientSecretSet ? 'connections.secretSet' : 'connections.secretMissing'),
               ]
