@@ -314,7 +314,7 @@ describe('Provisioning log', () => {
   });
 
   test('token or connection choices that fail to load say so, with a Retry that brings them back', async () => {
-    const tokens = await failing(/\/identity-bridge\/tokens$/);
+    const tokens = await failing(/\/identity-bridge\/tokens(\?|$)/);
     const connections = await failing(/\/identity-bridge\/sso\/connections$/);
     await page.reload();
     await page.getByTestId('log-table').waitFor({ timeout: 60_000 });

@@ -178,6 +178,27 @@ describe('Provisioning (SCIM)', () => {
     await dialog.getByRole('button', { name: 'Create' }).click();
     await page.getByTestId('directory-Okta production').getByText('No token in this directory yet', { exact: false }).waitFor();
   });
+
+  test('a directory with more live tokens than a page: paged, and revoking the last page\'s only token goes back a page', async () => {
+    const directoryId = (await app.strapi.plugin('identity-bridge').service('admin').listDirectories()).find((directory: { name: string }) => directory.name === 'Okta production').id;
+    const tokens = app.strapi.plugin('identity-bridge').service('admin');
+    for (let n = 1; n <= 26; n += 1) await tokens.createToken({ name: `Rotation ${String(n).padStart(2, '0')}`, directoryId });
+    await page.reload();
+    const block = page.getByTestId('directory-Okta production');
+    const pager = block.getByRole('navigation', { name: 'Tokens of Okta production, pages' });
+    await pager.getByText('1–25 of 26').waitFor();
+    await block.getByTestId('token-Rotation 26').waitFor(); // newest first
+    expect(await block.getByTestId('token-Rotation 01').count()).toBe(0);
+    await pager.getByRole('button', { name: 'Next' }).click();
+    await block.getByTestId('token-Rotation 01').waitFor();
+
+    await page.getByRole('button', { name: 'Revoke token Rotation 01' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke' }).click();
+    // Page 2 is gone: the block shows page 1 again, all 25 live tokens, and no pager.
+    await block.getByTestId('token-Rotation 26').waitFor();
+    await pager.waitFor({ state: 'detached' });
+    expect(await block.getByRole('grid', { name: 'Tokens of Okta production', exact: true }).locator('tbody tr').count()).toBe(25);
+  });
 });
 
 describe('Connections (SSO)', () => {

@@ -32,6 +32,7 @@ export function LoadedSelectFilter({
   retryLabel,
   emptyHint,
   disabledHint,
+  hint: noteHint,
 }: {
   name: string;
   label: string;
@@ -46,10 +47,12 @@ export function LoadedSelectFilter({
   emptyHint?: string;
   /** Set when the filter does not apply at all (e.g. to SSO sign-ins): disabled, with this reason. */
   disabledHint?: string;
+  /** A note under a usable filter (e.g. that it offers only the newest choices). */
+  hint?: string;
 }) {
   const t = useT();
   const failed = state.error !== undefined && state.error !== null;
-  const hint = disabledHint ?? (failed ? errorText(apiErrorMessage(state.error)) : state.loading ? t('log.filters.loadingOptions') : options.length === 0 ? emptyHint : undefined);
+  const hint = disabledHint ?? (failed ? errorText(apiErrorMessage(state.error)) : state.loading ? t('log.filters.loadingOptions') : options.length === 0 ? emptyHint : noteHint);
   const disabled = disabledHint !== undefined || failed || state.loading || (options.length === 0 && emptyHint !== undefined);
   return (
     <Flex direction="column" alignItems="stretch" gap={1} data-testid={`filter-${name}`}>

@@ -48,6 +48,8 @@ interface Filters {
   until: string;
   search: string;
 }
+/** How many tokens the Token filter offers (the API's largest page). */
+const TOKEN_CHOICES = 200;
 const NO_FILTERS: Filters = { outcome: '', resourceType: '', operation: '', tokenId: '', connectionId: '', since: '', until: '', search: '' };
 
 /** The filters as the API's query (datetime-local values are local times: sent as ISO instants). */
@@ -85,7 +87,11 @@ function ProvisioningLog(rights: SettingsRights) {
   const query = filterQuery({ ...filters, search });
   const queryKey = JSON.stringify(query);
 
-  const tokens = useLoad(async () => (await get<{ data: Array<{ id: number; name: string; revokedAt: string | null }> }>(`${API}/tokens`)).data.data, []);
+  // The token choices: the newest ones, one page of the token list (a site rotating tokens for years has many).
+  const tokens = useLoad(
+    async () => (await get<{ data: Array<{ id: number; name: string; revokedAt: string | null }>; pagination: { total: number } }>(`${API}/tokens?pageSize=${TOKEN_CHOICES}`)).data,
+    []
+  );
   const connections = useLoad(async () => (await get<{ data: ConnectionView[] }>(`${API}/sso/connections`)).data.data, []);
   const events = useLoad(
     async () => (await get<{ results: LogEvent[]; pagination: { total: number } }>(`${API}/events${queryString({ ...query, page, pageSize })}`)).data,
@@ -171,8 +177,11 @@ function ProvisioningLog(rights: SettingsRights) {
             <LoadedSelectFilter
               {...filterOf('tokenId')}
               label={t('log.filters.token')}
-              options={(tokens.data ?? []).map((token) => ({ value: String(token.id), label: token.revokedAt ? t('log.tokenRevoked', { name: token.name }) : token.name }))}
+              options={(tokens.data?.data ?? []).map((token) => ({ value: String(token.id), label: token.revokedAt ? t('log.tokenRevoked', { name: token.name }) : token.name }))}
               state={tokens}
+              {...(tokens.data && tokens.data.pagination.total > tokens.data.data.length
+                ? { hint: t('log.filters.tokensNewest', { shown: tokens.data.data.length, total: tokens.data.pagination.total }) }
+                : {})}
               errorText={(message) => t('log.filters.tokensError', { message })}
               retryLabel={t('log.filters.tokensRetry')}
             />

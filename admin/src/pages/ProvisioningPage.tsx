@@ -276,6 +276,11 @@ function DirectoryBlock({
   const headingId = `ib-directory-${directory.id}`;
   const [livePage, setLivePage] = React.useState(1);
   const live = useTokenPage(directory.id, false, livePage, LIVE_TOKENS_PAGE, tokensVersion);
+  // A revoke can empty the last page: go back to the last page that still has tokens.
+  const liveTotal = live.data?.pagination.total;
+  React.useEffect(() => {
+    if (liveTotal !== undefined && livePage > 1 && (livePage - 1) * LIVE_TOKENS_PAGE >= liveTotal) setLivePage(Math.max(1, Math.ceil(liveTotal / LIVE_TOKENS_PAGE)));
+  }, [liveTotal, livePage]);
   const [showRevoked, setShowRevoked] = React.useState(false);
   const [revokedPage, setRevokedPage] = React.useState(1);
   const [revokedPageSize, setRevokedPageSize] = React.useState(10);

@@ -7,7 +7,8 @@
  * plain links after its form. If a future Strapi renders the page so that no form is found, nothing is added
  * and nothing breaks: the server's chooser page at `/api/sso` remains, and the README says so.
  */
-import { loginButtons, parseConnections, type LoginTexts, type PublicConnection } from './login-buttons-model';
+import { loginButtons, loginTexts, parseConnections, type LoginTexts, type PublicConnection } from './login-buttons-model';
+import english from '../translations/en.json';
 
 const CONTAINER_ID = 'identity-bridge-sso';
 
@@ -28,7 +29,7 @@ function adminPathOf(win: Window): string {
 
 const onLoginPage = (win: Window) => /\/auth\/login\/?$/.test(win.location.pathname);
 
-const ENGLISH: LoginTexts = { nav: 'Single sign-on', or: 'or', signInWith: (name) => `Sign in with ${name}` };
+const ENGLISH: LoginTexts = loginTexts({}, english);
 
 function render(doc: Document, form: HTMLFormElement, connections: PublicConnection[], win: Window, texts: LoginTexts) {
   if (connections.length === 0 || doc.getElementById(CONTAINER_ID)) return;

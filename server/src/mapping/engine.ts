@@ -97,10 +97,13 @@ function traceRule(
 ): RuleTrace {
   const conditions = rule.when.map((condition) => traceCondition(condition, facts));
   const matched = conditions.every((condition) => condition.holds);
-  const granted = matched
-    ? uniqueSorted(rule.roles.map(cleanText).filter((role) => role !== '' && (allowSuperAdmin || !isSuperAdmin(role))))
-    : [];
+  const granted = matched ? grantableRoles(rule, allowSuperAdmin, isSuperAdmin) : [];
   return { ruleId: rule.id, matched, conditions, granted };
+}
+
+/** The roles a rule gives when it matches: named, once each, Super Admin withheld unless the policy allows it. */
+export function grantableRoles(rule: RoleRule, allowSuperAdmin: boolean, isSuperAdmin: (role: string) => boolean): string[] {
+  return uniqueSorted(rule.roles.map(cleanText).filter((role) => role !== '' && (allowSuperAdmin || !isSuperAdmin(role))));
 }
 
 function foldersOf(facts: IdentityFacts, policy: MappingPolicy, declared: DeclaredAttribute[]) {

@@ -9,9 +9,10 @@
  * to be conditional: members get its roles only if they meet the rest. Folders never come through a group:
  * they are a person's own folders attribute (`policy.foldersAttribute`), so there is nothing to list for them.
  */
-import { conditionHolds, valuesForSource } from './conditions';
+import { traceCondition } from './conditions';
+import { grantableRoles } from './engine';
 import { superAdminMatcher } from './super-admin';
-import { cleanText, compareText, uniqueSorted } from './text';
+import { compareText } from './text';
 import type { IdentityFacts, MappingPolicy } from './types';
 
 export interface GroupGrant {
@@ -41,10 +42,11 @@ export function grantsThroughGroup(
   const memberOnly: IdentityFacts = { userType: null, roles: [], groups: [group], attributes: {}, active: true };
   const grants: GroupGrant[] = [];
   for (const rule of policy.roleRules) {
-    const holds = rule.when.map((condition) => ({ condition, holds: conditionHolds(condition, valuesForSource(condition.source, memberOnly)) }));
+    // Read exactly as the engine reads them for a member (the same condition trace and role filter).
+    const holds = rule.when.map((condition) => traceCondition(condition, memberOnly));
     const throughGroup = holds.some(({ condition, holds: held }) => condition.source.type === 'group' && held);
     if (!throughGroup) continue;
-    const roles = uniqueSorted(rule.roles.map(cleanText).filter((role) => role !== '' && (policy.allowSuperAdmin || !isSuperAdmin(role))));
+    const roles = grantableRoles(rule, policy.allowSuperAdmin, isSuperAdmin);
     if (roles.length === 0) continue;
     grants.push({ ruleId: rule.id, roles, conditional: !holds.every(({ holds: held }) => held) });
   }
