@@ -44,12 +44,23 @@ const utcTime = (date: Date): Buffer => {
 };
 const name = (commonName: string): Buffer => sequence(set(sequence(oid('2.5.4.3'), tlv(0x0c, Buffer.from(commonName, 'utf8')))));
 
+/**
+ * A random positive serial whose first byte is 0x01–0x7f. DER wants an INTEGER in its fewest bytes: random bytes
+ * starting 0x00 0x00–0x7f (1 key in 512) are padded, and OpenSSL refuses the certificate ("no start line", as
+ * it then tries PEM) — a test failing once in a few hundred runs.
+ */
+function serialNumber(): Buffer {
+  const serial = randomBytes(8);
+  serial[0] = 0x01 + (serial[0]! % 0x7f);
+  return serial;
+}
+
 export function generateTestKeyPair(commonName: string): TestKeyPair {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const sha256WithRsa = sequence(oid('1.2.840.113549.1.1.11'), nullValue);
   const now = Date.now();
   const tbs = sequence(
-    integer(randomBytes(8)),
+    integer(serialNumber()),
     sha256WithRsa,
     name(commonName),
     sequence(utcTime(new Date(now - 86_400_000)), utcTime(new Date(now + 365 * 86_400_000))),
